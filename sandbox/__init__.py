@@ -1,0 +1,1 @@
+"""Faithful simulators of the ButterflyMX, RemoteLock and Butlr APIs, on one aiohttp port."""

@@ -1,0 +1,5 @@
+"""Simulated butlr API."""
+
+from sandbox.butlr.sim import ButlrSim
+
+__all__ = ["ButlrSim"]

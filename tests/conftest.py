@@ -1,0 +1,62 @@
+"""Shared fixtures: a real sandbox on a loopback port, and an HTTP session to talk to it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import pytest
+
+from sandbox.app import Sandbox
+from sandbox.dataset import DatasetSpec
+
+
+@dataclass
+class RunningSandbox:
+    """A started sandbox: its `info()` document, the in-process object, and a control client."""
+
+    sandbox: Sandbox
+    info: dict[str, Any]
+    http: aiohttp.ClientSession
+
+    @property
+    def control_url(self) -> str:
+        return str(self.info["control_url"])
+
+    def vendor(self, name: str) -> dict[str, Any]:
+        return dict(self.info["vendors"][name])
+
+    async def control(self, method: str, path: str, **kwargs: Any) -> Any:
+        async with self.http.request(method, f"{self.control_url}{path}", **kwargs) as response:
+            assert response.status < 300, f"{method} {path}: {response.status} {await response.text()}"
+            return await response.json()
+
+    async def counters(self, vendor: str) -> dict[str, Any]:
+        data: dict[str, Any] = await self.control("GET", f"/counters?vendor={vendor}")
+        return data
+
+
+@pytest.fixture
+def dataset_spec() -> DatasetSpec:
+    """Override in a test module for a different world (the default is the demo world)."""
+    return DatasetSpec()
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+async def sandbox(
+    dataset_spec: DatasetSpec, http: aiohttp.ClientSession
+) -> AsyncIterator[RunningSandbox]:
+    box = Sandbox(dataset_spec)
+    info = await box.start()
+    try:
+        yield RunningSandbox(box, info, http)
+    finally:
+        await box.stop()
