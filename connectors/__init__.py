@@ -1,0 +1,1 @@
+"""Async clients for the vendor APIs; no GraphQL and no server code."""

@@ -39,8 +39,9 @@ class Sandbox:
         self.clock = Clock()
         self.webhooks = WebhookDispatcher(self.clock)
         self.instruments = Instruments(self.spec.seed)
-        ctx = SimContext(world=self.world, clock=self.clock, webhooks=self.webhooks,
-                         seed=self.spec.seed)
+        ctx = SimContext(
+            world=self.world, clock=self.clock, webhooks=self.webhooks, seed=self.spec.seed
+        )
         self.vendors: dict[str, VendorSim] = {}
         for cls in VENDOR_CLASSES:
             sim = cls(ctx)
@@ -78,8 +79,9 @@ class Sandbox:
         for sim in self.vendors.values():
             await sim.start()
         if self.ambient_interval_s:
-            self._ambient = asyncio.create_task(self._ambient_loop(self.ambient_interval_s),
-                                                name="sandbox-ambient")
+            self._ambient = asyncio.create_task(
+                self._ambient_loop(self.ambient_interval_s), name="sandbox-ambient"
+            )
         return self.info()
 
     async def stop(self) -> None:
@@ -103,7 +105,7 @@ class Sandbox:
                     await sim.ambient_tick()
                 except asyncio.CancelledError:
                     raise
-                except Exception:  # noqa: BLE001 - demo activity must never stop the sandbox
+                except Exception:
                     log.exception("ambient activity for %s failed", sim.name)
 
     def info(self) -> dict[str, Any]:
@@ -130,5 +132,8 @@ class Sandbox:
         }
 
     def clock_state(self) -> dict[str, Any]:
-        return {"now": iso_z(self.clock.now()), "time": self.clock.time(),
-                "offset_s": self.clock.offset}
+        return {
+            "now": iso_z(self.clock.now()),
+            "time": self.clock.time(),
+            "offset_s": self.clock.offset,
+        }

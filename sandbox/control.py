@@ -1,24 +1,24 @@
 """The sandbox control API, mounted at `/_control` beside the vendor APIs.
 
-    GET    /_control                          info: base URLs, demo credentials, dataset size
-    GET    /_control/sitemap                  the cross-vendor site map (vendor IDs)
-    GET    /_control/counters[?vendor=V]      requests by vendor, "METHOD /route/{template}", status
-    DELETE /_control/counters[?vendor=V]      reset them (POST /_control/counters/reset also works)
-    GET    /_control/faults                   every vendor's latency and fault settings
-    PATCH  /_control/faults/{vendor}          change some settings (PUT replaces them all)
-    DELETE /_control/faults/{vendor}          back to healthy
-    PUT    /_control/latency                  {"latency_ms", "jitter_ms"} for every vendor at once
-    GET    /_control/tokens                   token statistics per vendor
-    POST   /_control/tokens/{vendor}/expire   expire every live access token now
-    POST   /_control/tokens/{vendor}/revoke   revoke every refresh token (user revoked the app)
-    GET    /_control/clock                    the sandbox clock
-    POST   /_control/clock/advance            {"seconds": N} jump the clock forward
-    GET    /_control/scenarios                scenario names
-    POST   /_control/scenarios/{vendor}/{name}  trigger one, JSON parameters in the body
-    GET    /_control/webhooks[?vendor=V]      outgoing webhook deliveries and their attempts
-    PUT    /_control/webhooks                 {"retry_interval_s": S | null} override retry spacing
-    GET    /_control/vendors/{vendor}         vendor-specific state (rate-limit windows, ...)
-    POST   /_control/reset                    counters, faults and webhook log back to a clean slate
+GET    /_control                          info: base URLs, demo credentials, dataset size
+GET    /_control/sitemap                  the cross-vendor site map (vendor IDs)
+GET    /_control/counters[?vendor=V]      requests by vendor, "METHOD /route/{template}", status
+DELETE /_control/counters[?vendor=V]      reset them (POST /_control/counters/reset also works)
+GET    /_control/faults                   every vendor's latency and fault settings
+PATCH  /_control/faults/{vendor}          change some settings (PUT replaces them all)
+DELETE /_control/faults/{vendor}          back to healthy
+PUT    /_control/latency                  {"latency_ms", "jitter_ms"} for every vendor at once
+GET    /_control/tokens                   token statistics per vendor
+POST   /_control/tokens/{vendor}/expire   expire every live access token now
+POST   /_control/tokens/{vendor}/revoke   revoke every refresh token (user revoked the app)
+GET    /_control/clock                    the sandbox clock
+POST   /_control/clock/advance            {"seconds": N} jump the clock forward
+GET    /_control/scenarios                scenario names
+POST   /_control/scenarios/{vendor}/{name}  trigger one, JSON parameters in the body
+GET    /_control/webhooks[?vendor=V]      outgoing webhook deliveries and their attempts
+PUT    /_control/webhooks                 {"retry_interval_s": S | null} override retry spacing
+GET    /_control/vendors/{vendor}         vendor-specific state (rate-limit windows, ...)
+POST   /_control/reset                    counters, faults and webhook log back to a clean slate
 """
 
 from __future__ import annotations
@@ -67,8 +67,9 @@ def build_control_app(sandbox: Sandbox) -> web.Application:
         name = request.match_info["vendor"]
         if name not in sandbox.vendors:
             raise web.HTTPNotFound(
-                text=json.dumps({"error": f"unknown vendor {name!r}",
-                                 "vendors": sorted(sandbox.vendors)}),
+                text=json.dumps(
+                    {"error": f"unknown vendor {name!r}", "vendors": sorted(sandbox.vendors)}
+                ),
                 content_type="application/json",
             )
         return name
@@ -194,10 +195,12 @@ def build_control_app(sandbox: Sandbox) -> web.Application:
     @routes.get("/webhooks")
     async def webhooks(request: web.Request) -> web.Response:
         vendor = request.query.get("vendor")
-        return web.json_response({
-            "retry_interval_override_s": sandbox.webhooks.interval_override_s,
-            "deliveries": [d.describe() for d in sandbox.webhooks.deliveries(vendor)],
-        })
+        return web.json_response(
+            {
+                "retry_interval_override_s": sandbox.webhooks.interval_override_s,
+                "deliveries": [d.describe() for d in sandbox.webhooks.deliveries(vendor)],
+            }
+        )
 
     @routes.put("/webhooks")
     async def webhook_settings(request: web.Request) -> web.Response:
@@ -208,7 +211,9 @@ def build_control_app(sandbox: Sandbox) -> web.Application:
         ):
             return _error(400, "`retry_interval_s` must be a positive number or null")
         sandbox.webhooks.interval_override_s = None if interval is None else float(interval)
-        return web.json_response({"retry_interval_override_s": sandbox.webhooks.interval_override_s})
+        return web.json_response(
+            {"retry_interval_override_s": sandbox.webhooks.interval_override_s}
+        )
 
     @routes.get("/vendors/{vendor}")
     async def vendor_state(request: web.Request) -> web.Response:

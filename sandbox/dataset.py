@@ -14,22 +14,91 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FIRST_NAMES = (
-    "Ada", "Amara", "Ben", "Carmen", "Chen", "Dara", "Elif", "Emeka", "Farah", "Felix",
-    "Grace", "Hiro", "Ines", "Ivan", "Jae", "Jonas", "Kavya", "Leila", "Luca", "Maya",
-    "Mateo", "Nadia", "Noah", "Olu", "Priya", "Quinn", "Rosa", "Sami", "Tariq", "Uma",
-    "Vera", "Wei", "Xena", "Yusuf", "Zoe", "Aiden", "Bea", "Cyrus", "Dina", "Ezra",
+    "Ada",
+    "Amara",
+    "Ben",
+    "Carmen",
+    "Chen",
+    "Dara",
+    "Elif",
+    "Emeka",
+    "Farah",
+    "Felix",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Ivan",
+    "Jae",
+    "Jonas",
+    "Kavya",
+    "Leila",
+    "Luca",
+    "Maya",
+    "Mateo",
+    "Nadia",
+    "Noah",
+    "Olu",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tariq",
+    "Uma",
+    "Vera",
+    "Wei",
+    "Xena",
+    "Yusuf",
+    "Zoe",
+    "Aiden",
+    "Bea",
+    "Cyrus",
+    "Dina",
+    "Ezra",
 )
 LAST_NAMES = (
-    "Abbott", "Banerjee", "Castillo", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad",
-    "Ito", "Jensen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov",
-    "Quintero", "Rossi", "Schmidt", "Tanaka", "Ueda", "Varga", "Walsh", "Xu", "Yilmaz",
-    "Zhang", "Adeyemi", "Brennan", "Costa", "Delgado",
+    "Abbott",
+    "Banerjee",
+    "Castillo",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Ito",
+    "Jensen",
+    "Kowalski",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Quintero",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Walsh",
+    "Xu",
+    "Yilmaz",
+    "Zhang",
+    "Adeyemi",
+    "Brennan",
+    "Costa",
+    "Delgado",
 )
 BUILDING_SITES = (
     # name, street, city, state (full name, as ButterflyMX prints it), zip, IANA zone
     ("Harbor View", "120 Harbor Way", "Boston", "Massachusetts", "02110", "America/New_York"),
     ("Maple Court", "48 Maple Street", "Denver", "Colorado", "80202", "America/Denver"),
-    ("Sunset Lofts", "900 Sunset Blvd", "Los Angeles", "California", "90026", "America/Los_Angeles"),
+    (
+        "Sunset Lofts",
+        "900 Sunset Blvd",
+        "Los Angeles",
+        "California",
+        "90026",
+        "America/Los_Angeles",
+    ),
     ("Riverside Commons", "15 River Road", "Chicago", "Illinois", "60601", "America/Chicago"),
     ("Cedar House", "77 Cedar Lane", "Seattle", "Washington", "98101", "America/Los_Angeles"),
     ("Union Square", "300 Union Ave", "New York", "New York", "10003", "America/New_York"),
@@ -45,13 +114,26 @@ ACCESS_POINT_NAMES = {
 # the reference's room samples although they are missing from List Room Types, so we use
 # only keys from that list.
 ROOM_PLAN = (
-    ("Lobby", "entrance", 40), ("Gym", "gym", 25), ("Laundry", "laundry", 8),
-    ("Mail Room", "storage", 6), ("Lounge", "livingroom", 30), ("Kitchen", "kitchen", 12),
-    ("Library", "library", 15), ("Games Room", "gamesroom", 16), ("Spa", "spa", 10),
-    ("Garage", "garage", 60), ("Patio", "patio", 35), ("Office", "office", 12),
-    ("Hall", "hall", 20), ("Bike Storage", "storage", 10), ("Dining Room", "diningroom", 24),
-    ("Balcony", "balcony", 10), ("Pantry", "pantry", 4), ("Elevator Lobby", "elevator", 12),
-    ("Attic Studio", "attic", 8), ("Stairs", "stairs", 6),
+    ("Lobby", "entrance", 40),
+    ("Gym", "gym", 25),
+    ("Laundry", "laundry", 8),
+    ("Mail Room", "storage", 6),
+    ("Lounge", "livingroom", 30),
+    ("Kitchen", "kitchen", 12),
+    ("Library", "library", 15),
+    ("Games Room", "gamesroom", 16),
+    ("Spa", "spa", 10),
+    ("Garage", "garage", 60),
+    ("Patio", "patio", 35),
+    ("Office", "office", 12),
+    ("Hall", "hall", 20),
+    ("Bike Storage", "storage", 10),
+    ("Dining Room", "diningroom", 24),
+    ("Balcony", "balcony", 10),
+    ("Pantry", "pantry", 4),
+    ("Elevator Lobby", "elevator", 12),
+    ("Attic Studio", "attic", 8),
+    ("Stairs", "stairs", 6),
 )
 SENSOR_MODES = ("headcount", "activity")  # doorway counter first, then area presence
 
@@ -280,8 +362,15 @@ def build_world(spec: DatasetSpec | None = None) -> World:
     rng = random.Random(spec.seed)
     ids = _Ids(rng)
 
-    next_bmx = {"building": 11_740, "unit": 101_300, "user": 54_000, "tenant": 129_200,
-                "panel": 700, "ap": 3_990, "device": 37_100}
+    next_bmx = {
+        "building": 11_740,
+        "unit": 101_300,
+        "user": 54_000,
+        "tenant": 129_200,
+        "panel": 700,
+        "ap": 3_990,
+        "device": 37_100,
+    }
 
     def bmx(kind: str) -> int:
         next_bmx[kind] += 1
@@ -290,13 +379,22 @@ def build_world(spec: DatasetSpec | None = None) -> World:
     buildings: list[Building] = []
     for index in range(spec.buildings):
         name, street, city, state, zip_code, tz = BUILDING_SITES[index]
-        buildings.append(Building(
-            index=index, bmx_id=bmx("building"), name=name, address_1=street, city=city,
-            state=state, zip_code=zip_code, time_zone=tz,
-            phone_number=f"({rng.randrange(200, 999)}) 555-{rng.randrange(1000, 9999)}",
-            rl_location_id=ids.uuid4(), butlr_space_id=ids.ksuid("space"),
-            created_at=WORLD_EPOCH - 86_400 * (400 - 30 * index),
-        ))
+        buildings.append(
+            Building(
+                index=index,
+                bmx_id=bmx("building"),
+                name=name,
+                address_1=street,
+                city=city,
+                state=state,
+                zip_code=zip_code,
+                time_zone=tz,
+                phone_number=f"({rng.randrange(200, 999)}) 555-{rng.randrange(1000, 9999)}",
+                rl_location_id=ids.uuid4(),
+                butlr_space_id=ids.ksuid("space"),
+                created_at=WORLD_EPOCH - 86_400 * (400 - 30 * index),
+            )
+        )
 
     units: list[Unit] = []
     for building, count in zip(buildings, spec.units_per_building, strict=True):
@@ -304,8 +402,15 @@ def build_world(spec: DatasetSpec | None = None) -> World:
         for n in range(count):
             floor = n // per_floor + 1
             label = f"{floor}{string.ascii_uppercase[n % per_floor]}"
-            units.append(Unit(bmx_id=bmx("unit"), building=building.bmx_id, label=label,
-                              floor=floor, created_at=building.created_at + 3600 * n))
+            units.append(
+                Unit(
+                    bmx_id=bmx("unit"),
+                    building=building.bmx_id,
+                    label=label,
+                    floor=floor,
+                    created_at=building.created_at + 3600 * n,
+                )
+            )
 
     people: list[Person] = []
     tenancies: list[Tenancy] = []
@@ -319,15 +424,32 @@ def build_world(spec: DatasetSpec | None = None) -> World:
                 email = f"{first}.{last}{suffix}".lower() + "@residents.example.com"
                 suffix += 1
             used_emails.add(email)
-            person = Person(bmx_user_id=bmx("user"), first_name=first, last_name=last,
-                            email=email, phone_number=f"+1617555{rng.randrange(1000, 9999)}")
+            person = Person(
+                bmx_user_id=bmx("user"),
+                first_name=first,
+                last_name=last,
+                email=email,
+                phone_number=f"+1617555{rng.randrange(1000, 9999)}",
+            )
             people.append(person)
             pin = f"{rng.randrange(10**5, 10**6)}" if rng.random() < 0.5 else None
-            tenancies.append(Tenancy(bmx_id=bmx("tenant"), person=person, unit=unit.bmx_id,
-                                     building=unit.building, active_at=unit.created_at + 86_400,
-                                     pin=pin))
-    manager = Person(bmx_user_id=bmx("user"), first_name="Morgan", last_name="Reyes",
-                     email="manager@concierge.example.com", phone_number="+16175550100")
+            tenancies.append(
+                Tenancy(
+                    bmx_id=bmx("tenant"),
+                    person=person,
+                    unit=unit.bmx_id,
+                    building=unit.building,
+                    active_at=unit.created_at + 86_400,
+                    pin=pin,
+                )
+            )
+    manager = Person(
+        bmx_user_id=bmx("user"),
+        first_name="Morgan",
+        last_name="Reyes",
+        email="manager@concierge.example.com",
+        phone_number="+16175550100",
+    )
 
     access_points: list[AccessPoint] = []
     for n in range(spec.access_points):
@@ -343,52 +465,102 @@ def build_world(spec: DatasetSpec | None = None) -> World:
             panel = Panel(bmx_id=bmx("panel"), name=name, building=building.bmx_id)
             building.panels.append(panel)
             panel_id = panel.bmx_id
-        access_points.append(AccessPoint(bmx_id=bmx("ap"), building=building.bmx_id, name=name,
-                                         kind=kind, device_id=bmx("device"), panel_id=panel_id))
+        access_points.append(
+            AccessPoint(
+                bmx_id=bmx("ap"),
+                building=building.bmx_id,
+                name=name,
+                kind=kind,
+                device_id=bmx("device"),
+                panel_id=panel_id,
+            )
+        )
 
     locks: list[Lock] = []
     unit_labels = {u.bmx_id: u.label for u in units}
     for position, unit in enumerate(units):
         # Alternate vendors so every building has both kinds of unit lock.
         if position % 2 == 0:
-            locks.append(Lock(vendor="butterflymx", vendor_id=str(bmx("device")), unit=unit.bmx_id,
-                              building=unit.building, name=f"Unit {unit.label} Smart Lock",
-                              serial_number=f"BMX-SL-{rng.randrange(10**7, 10**8)}"))
+            locks.append(
+                Lock(
+                    vendor="butterflymx",
+                    vendor_id=str(bmx("device")),
+                    unit=unit.bmx_id,
+                    building=unit.building,
+                    name=f"Unit {unit.label} Smart Lock",
+                    serial_number=f"BMX-SL-{rng.randrange(10**7, 10**8)}",
+                )
+            )
         else:
-            locks.append(Lock(vendor="remotelock", vendor_id=ids.uuid4(), unit=unit.bmx_id,
-                              building=unit.building, name=f"Unit {unit_labels[unit.bmx_id]} Door",
-                              serial_number=f"AC000W{rng.randrange(10**6, 10**7)}"))
+            locks.append(
+                Lock(
+                    vendor="remotelock",
+                    vendor_id=ids.uuid4(),
+                    unit=unit.bmx_id,
+                    building=unit.building,
+                    name=f"Unit {unit_labels[unit.bmx_id]} Door",
+                    serial_number=f"AC000W{rng.randrange(10**6, 10**7)}",
+                )
+            )
 
     spaces: list[Space] = []
     hives: list[Hive] = []
     rooms: list[Room] = []
     sensors: list[Sensor] = []
     for building in buildings:
-        space = Space(butlr_id=building.butlr_space_id, name=f"{building.name} Amenities",
-                      building=building.bmx_id, capacity=0)
+        space = Space(
+            butlr_id=building.butlr_space_id,
+            name=f"{building.name} Amenities",
+            building=building.bmx_id,
+            capacity=0,
+        )
         spaces.append(space)
-        space_hives = [Hive(butlr_id=ids.ksuid("hive"), serial_number=ids.hex_serial(),
-                            space=space.butlr_id) for _ in range(spec.hives_per_space)]
+        space_hives = [
+            Hive(butlr_id=ids.ksuid("hive"), serial_number=ids.hex_serial(), space=space.butlr_id)
+            for _ in range(spec.hives_per_space)
+        ]
         hives.extend(space_hives)
         for r in range(spec.rooms_per_space):
             name, room_type, capacity = ROOM_PLAN[r % len(ROOM_PLAN)]
             if r >= len(ROOM_PLAN):
                 name = f"{name} {r // len(ROOM_PLAN) + 1}"
             x, y = 10.0 + 12.0 * (r % 5), 10.0 + 10.0 * (r // 5)
-            room = Room(butlr_id=ids.ksuid("room"), space=space.butlr_id, building=building.bmx_id,
-                        name=name, room_type=room_type, capacity=capacity,
-                        coordinates=[[x, y + 9.0], [x + 11.0, y + 9.0], [x + 11.0, y], [x, y]])
+            room = Room(
+                butlr_id=ids.ksuid("room"),
+                space=space.butlr_id,
+                building=building.bmx_id,
+                name=name,
+                room_type=room_type,
+                capacity=capacity,
+                coordinates=[[x, y + 9.0], [x + 11.0, y + 9.0], [x + 11.0, y], [x, y]],
+            )
             rooms.append(room)
             space.capacity += capacity
             for s in range(spec.sensors_per_room):
                 hive = space_hives[(r * spec.sensors_per_room + s) % len(space_hives)]
-                sensors.append(Sensor(
-                    butlr_id=ids.ksuid("sensor"), mac_address=ids.mac(), room=room.butlr_id,
-                    hive=hive.butlr_id, space=space.butlr_id,
-                    mode=SENSOR_MODES[1] if s else SENSOR_MODES[0],
-                    center=[round(x + 3.0 + 5.0 * s, 2), round(y + 4.5, 2)],
-                ))
+                sensors.append(
+                    Sensor(
+                        butlr_id=ids.ksuid("sensor"),
+                        mac_address=ids.mac(),
+                        room=room.butlr_id,
+                        hive=hive.butlr_id,
+                        space=space.butlr_id,
+                        mode=SENSOR_MODES[1] if s else SENSOR_MODES[0],
+                        center=[round(x + 3.0 + 5.0 * s, 2), round(y + 4.5, 2)],
+                    )
+                )
 
-    return World(spec=spec, buildings=buildings, units=units, people=people, tenancies=tenancies,
-                 access_points=access_points, locks=locks, spaces=spaces, hives=hives,
-                 rooms=rooms, sensors=sensors, manager=manager)
+    return World(
+        spec=spec,
+        buildings=buildings,
+        units=units,
+        people=people,
+        tenancies=tenancies,
+        access_points=access_points,
+        locks=locks,
+        spaces=spaces,
+        hives=hives,
+        rooms=rooms,
+        sensors=sensors,
+        manager=manager,
+    )

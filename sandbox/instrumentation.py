@@ -181,5 +181,5 @@ def _route_template(request: web.Request, vendor: str) -> str:
     canonical = resource.canonical if resource is not None else request.path
     prefix = f"/{vendor}"
     if canonical.startswith(prefix):
-        canonical = canonical[len(prefix):] or "/"
+        canonical = canonical[len(prefix) :] or "/"
     return canonical

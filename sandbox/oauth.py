@@ -118,7 +118,9 @@ class TokenStore:
             raise InvalidGrantError("unknown refresh token")
         if record.revoked:
             raise InvalidGrantError(
-                "refresh token was already rotated" if record.replaced_by else "refresh token revoked"
+                "refresh token was already rotated"
+                if record.replaced_by
+                else "refresh token revoked"
             )
         if record.grant.client_id != client_id:
             raise InvalidGrantError("refresh token was issued to another client")

@@ -68,9 +68,7 @@ class Delivery:
             "state": self.state,
             "created_at": self.created_at,
             "next_attempt_at": self.next_attempt_at if self.state == "pending" else None,
-            "attempts": [
-                {"at": a.at, "status": a.status, "error": a.error} for a in self.attempts
-            ],
+            "attempts": [{"at": a.at, "status": a.status, "error": a.error} for a in self.attempts],
         }
 
 
@@ -140,8 +138,10 @@ class WebhookDispatcher:
             request["data"] = delivery.body
         try:
             async with self._session.request(
-                delivery.method.upper(), delivery.url,
-                timeout=aiohttp.ClientTimeout(total=delivery.policy.timeout_s), **request,
+                delivery.method.upper(),
+                delivery.url,
+                timeout=aiohttp.ClientTimeout(total=delivery.policy.timeout_s),
+                **request,
             ) as response:
                 status = response.status
                 await response.read()
@@ -159,8 +159,12 @@ class WebhookDispatcher:
             interval = delivery.policy.interval_s
         if now + interval - delivery.created_at > delivery.policy.give_up_after_s:
             delivery.state = "failed"
-            log.info("webhook %s to %s given up after %d attempts",
-                     delivery.id, delivery.url, len(delivery.attempts))
+            log.info(
+                "webhook %s to %s given up after %d attempts",
+                delivery.id,
+                delivery.url,
+                len(delivery.attempts),
+            )
             if delivery.on_give_up is not None:
                 delivery.on_give_up(delivery)
             return

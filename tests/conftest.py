@@ -30,7 +30,9 @@ class RunningSandbox:
 
     async def control(self, method: str, path: str, **kwargs: Any) -> Any:
         async with self.http.request(method, f"{self.control_url}{path}", **kwargs) as response:
-            assert response.status < 300, f"{method} {path}: {response.status} {await response.text()}"
+            assert response.status < 300, (
+                f"{method} {path}: {response.status} {await response.text()}"
+            )
             return await response.json()
 
     async def counters(self, vendor: str) -> dict[str, Any]:

@@ -1,0 +1,44 @@
+# Two entry points, both self-installing on a fresh machine (Python 3.11+ required):
+#   make run    install into .venv, then `concierge serve` (embedded sandbox, GraphiQL on :8000)
+#   make test   install into .venv, then lint, type-check, import contracts and the test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run sandbox test lint typecheck contracts pytest schema bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/concierge serve $(ARGS)
+
+sandbox: install
+	$(BIN)/concierge sandbox $(ARGS)
+
+test: install lint typecheck contracts pytest
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy
+
+contracts: install
+	$(BIN)/lint-imports
+
+pytest: install
+	$(BIN)/pytest -q $(ARGS)
+
+schema: install
+	$(BIN)/concierge schema > schema/schema.graphql
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

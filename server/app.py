@@ -1,0 +1,112 @@
+"""The ASGI application: `/graphql` (HTTP and WebSocket, GraphiQL), health, readiness, metrics."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from resolvers.context import RequestContext, VendorEndpoint
+from schema import schema
+from server.backends import Backends, open_backends
+from server.settings import Settings
+
+
+@dataclass
+class AppState:
+    """Shared resources created by the lifespan and closed with it."""
+
+    settings: Settings
+    started_at: float = field(default_factory=time.time)
+    http: aiohttp.ClientSession | None = None
+    backends: Backends | None = None
+    graphql_requests: int = 0
+
+    @property
+    def ready(self) -> bool:
+        return self.backends is not None
+
+
+class ConciergeGraphQL(GraphQL[RequestContext, None]):
+    def __init__(self, state: AppState) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self._state = state
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> RequestContext:
+        self._state.graphql_requests += 1
+        backends = self._state.backends
+        if backends is None:
+            return RequestContext()
+        return RequestContext(
+            vendors=[
+                VendorEndpoint(name=v.name, api_url=v.api_url, auth_url=v.auth_url, source=v.source)
+                for v in backends.vendors.values()
+            ],
+            sandbox_control_url=backends.sandbox_control_url,
+        )
+
+
+def create_app(settings: Settings) -> Starlette:
+    state = AppState(settings=settings)
+    graphql = ConciergeGraphQL(state)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state.http = aiohttp.ClientSession()
+        try:
+            state.backends = await open_backends(settings, state.http)
+            yield
+        finally:
+            if state.backends is not None:
+                await state.backends.close()
+                state.backends = None
+            await state.http.close()
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "uptime_s": round(time.time() - state.started_at, 1)})
+
+    async def readyz(request: Request) -> Response:
+        if not state.ready:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        assert state.backends is not None
+        body: dict[str, Any] = {
+            "status": "ready",
+            "vendors": {n: v.source for n, v in state.backends.vendors.items()},
+        }
+        return JSONResponse(body)
+
+    async def metrics(request: Request) -> Response:
+        lines = [
+            "# HELP concierge_uptime_seconds Seconds since the server started.",
+            "# TYPE concierge_uptime_seconds gauge",
+            f"concierge_uptime_seconds {time.time() - state.started_at:.1f}",
+            "# HELP concierge_graphql_requests_total GraphQL operations received.",
+            "# TYPE concierge_graphql_requests_total counter",
+            f"concierge_graphql_requests_total {state.graphql_requests}",
+        ]
+        return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.concierge = state
+    return app

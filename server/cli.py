@@ -1,0 +1,168 @@
+"""The `concierge` command: `serve`, `sandbox` and `schema`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import aiohttp
+
+from server.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from sandbox.dataset import DatasetSpec
+
+log = logging.getLogger("concierge")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    try:
+        code: int = args.run(args)
+    except SettingsError as exc:
+        print(f"concierge: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="concierge", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the GraphQL server")
+    serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    serve.add_argument("--config", help="TOML settings file (see README)")
+    serve.add_argument("--sandbox-url", help="control URL of a running `concierge sandbox`")
+    serve.set_defaults(run=_serve)
+
+    sandbox = commands.add_parser("sandbox", help="run the vendor simulators standalone")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8700, help="0 picks a free port")
+    sandbox.add_argument(
+        "--latency-ms", type=float, default=0.0, help="added latency for every vendor request"
+    )
+    sandbox.add_argument("--seed", type=int, default=42, help="demo dataset seed")
+    sandbox.add_argument(
+        "--units",
+        default="100,100,100",
+        help="units per building, comma-separated (one entry per building)",
+    )
+    sandbox.add_argument(
+        "--demo-activity",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="emit live demo events every SECONDS (default off)",
+    )
+    sandbox.set_defaults(run=_sandbox)
+
+    schema = commands.add_parser("schema", help="print the GraphQL SDL")
+    schema.set_defaults(run=_schema)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.app import create_app
+
+    settings = load_settings(args.config).with_overrides(
+        host=args.host, port=args.port, sandbox_url=args.sandbox_url
+    )
+    if settings.sandbox_url:
+        asyncio.run(_check_sandbox(settings))
+    _describe(settings)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        lifespan="on",
+    )
+    return 0
+
+
+async def _check_sandbox(settings: Settings) -> None:
+    """Fail before binding a port when `--sandbox-url` is wrong."""
+    from server.backends import fetch_json
+
+    async with aiohttp.ClientSession() as http:
+        assert settings.sandbox_url is not None
+        await fetch_json(http, settings.sandbox_url.rstrip("/"))
+
+
+def _describe(settings: Settings) -> None:
+    if settings.sandbox_url:
+        source = f"the sandbox at {settings.sandbox_url}"
+    elif settings.embedded_sandbox:
+        source = "the embedded sandbox (demo data, live demo activity)"
+    else:
+        source = "the configured vendors"
+    log.info(
+        "GraphQL and GraphiQL at http://%s:%d/graphql, vendors from %s",
+        settings.host,
+        settings.port,
+        source,
+    )
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    from sandbox.dataset import DatasetSpec
+
+    try:
+        units = tuple(int(part) for part in args.units.split(","))
+    except ValueError:
+        raise SettingsError(
+            f"--units must be comma-separated integers, got {args.units!r}"
+        ) from None
+    if not units or any(n < 1 for n in units):
+        raise SettingsError("--units needs at least one building with at least one unit")
+    spec = DatasetSpec(seed=args.seed, units_per_building=units)
+    try:
+        asyncio.run(_run_sandbox(args, spec))
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from exc
+    return 0
+
+
+async def _run_sandbox(args: argparse.Namespace, spec: DatasetSpec) -> None:
+    from sandbox.app import Sandbox
+
+    box = Sandbox(spec, latency_ms=args.latency_ms, ambient_interval_s=args.demo_activity or None)
+    info = await box.start(args.host, args.port)
+    # Contract: the first stdout line is this JSON object; scripts read it.
+    sys.stdout.write(json.dumps(info) + "\n")
+    sys.stdout.flush()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await box.stop()
+        log.info("sandbox stopped")
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from schema.root import export_sdl
+
+    sys.stdout.write(export_sdl())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,167 @@
+"""Settings: built once at start-up from defaults, a TOML file and `CONCIERGE_*` variables; frozen.
+
+Precedence, lowest first: defaults, the TOML file (`--config` or `CONCIERGE_CONFIG`),
+environment variables, command-line flags. Nothing reads settings at import time.
+
+TOML layout (every key optional)::
+
+    host = "127.0.0.1"
+    port = 8000
+    sandbox_url = "http://127.0.0.1:8700/_control"   # use a running `concierge sandbox`
+    demo_activity_s = 20                             # embedded sandbox: live demo events
+
+    [vendors.butterflymx]                             # any vendor block switches that vendor
+    auth_url = "https://accounts.butterflymx.com"     # from the sandbox to the real API
+    api_url = "https://api.butterflymx.com"
+    client_id = "..."
+    client_secret = "..."
+
+Environment: `CONCIERGE_HOST`, `CONCIERGE_PORT`, `CONCIERGE_SANDBOX_URL`,
+`CONCIERGE_DEMO_ACTIVITY_S`, and per vendor `CONCIERGE_<VENDOR>_<KEY>`
+(e.g. `CONCIERGE_REMOTELOCK_CLIENT_SECRET`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+VENDORS = ("butterflymx", "remotelock", "butlr")
+SECRET_KEYS = frozenset({"client_secret", "password", "refresh_token", "secret"})
+VENDOR_KEYS = frozenset(
+    {
+        "auth_url",
+        "api_url",
+        "client_id",
+        "client_secret",
+        "redirect_uri",
+        "username",
+        "password",
+        "audience",
+        "refresh_token",
+    }
+)
+
+
+class SettingsError(ValueError):
+    """A configuration mistake; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class VendorSettings:
+    """Where one vendor lives and how to authenticate; secrets never appear in `repr`."""
+
+    name: str
+    auth_url: str
+    api_url: str
+    credentials: Mapping[str, str] = field(default_factory=dict)
+    source: str = "sandbox"  # "sandbox" | "config"
+
+    def __repr__(self) -> str:
+        shown = {k: ("***" if k in SECRET_KEYS else v) for k, v in self.credentials.items()}
+        return (
+            f"VendorSettings(name={self.name!r}, auth_url={self.auth_url!r}, "
+            f"api_url={self.api_url!r}, credentials={shown!r}, source={self.source!r})"
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    sandbox_url: str | None = None  # control URL of a standalone sandbox
+    demo_activity_s: float = 20.0  # embedded sandbox: seconds between ambient demo events
+    seed: int = 42
+    vendors: Mapping[str, VendorSettings] = field(default_factory=dict)  # configured (real) vendors
+
+    @property
+    def embedded_sandbox(self) -> bool:
+        """True when some vendor is not configured and no standalone sandbox is given."""
+        return self.sandbox_url is None and any(v not in self.vendors for v in VENDORS)
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def load_settings(
+    config_file: str | Path | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    env = os.environ if environ is None else environ
+    data: dict[str, Any] = {}
+    path = config_file or env.get("CONCIERGE_CONFIG")
+    if path:
+        try:
+            data = tomllib.loads(Path(path).read_text())
+        except FileNotFoundError as exc:
+            raise SettingsError(f"config file {path} does not exist") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"config file {path} is not valid TOML: {exc}") from exc
+
+    def pick(key: str, cast: type[Any]) -> Any:
+        raw = env.get(f"CONCIERGE_{key.upper()}", data.get(key))
+        if raw is None:
+            return None
+        try:
+            return cast(raw)
+        except (TypeError, ValueError) as exc:
+            raise SettingsError(f"setting {key!r} must be {cast.__name__}, got {raw!r}") from exc
+
+    unknown = set(data) - {"host", "port", "sandbox_url", "demo_activity_s", "seed", "vendors"}
+    if unknown:
+        raise SettingsError(f"unknown settings in {path}: {sorted(unknown)}")
+
+    vendors: dict[str, VendorSettings] = {}
+    file_vendors = data.get("vendors", {})
+    if not isinstance(file_vendors, dict):
+        raise SettingsError("setting 'vendors' must be a table")
+    for name in VENDORS:
+        block = dict(file_vendors.get(name, {}))
+        for key in VENDOR_KEYS:
+            value = env.get(f"CONCIERGE_{name.upper()}_{key.upper()}")
+            if value is not None:
+                block[key] = value
+        if block:
+            vendors[name] = _vendor_settings(name, block)
+    stray = set(file_vendors) - set(VENDORS)
+    if stray:
+        raise SettingsError(f"unknown vendors {sorted(stray)}; known: {list(VENDORS)}")
+
+    settings = Settings(vendors=vendors)
+    return settings.with_overrides(
+        host=pick("host", str),
+        port=pick("port", int),
+        sandbox_url=pick("sandbox_url", str),
+        demo_activity_s=pick("demo_activity_s", float),
+        seed=pick("seed", int),
+    )
+
+
+def _vendor_settings(name: str, block: dict[str, Any]) -> VendorSettings:
+    unknown = set(block) - VENDOR_KEYS
+    if unknown:
+        raise SettingsError(f"unknown settings for vendor {name}: {sorted(unknown)}")
+    for key in ("api_url", "auth_url", "client_id", "client_secret"):
+        if not block.get(key):
+            raise SettingsError(
+                f"vendor {name}: setting {key!r} is required "
+                f"(CONCIERGE_{name.upper()}_{key.upper()})"
+            )
+    for key in ("api_url", "auth_url"):
+        parsed = urlparse(str(block[key]))
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise SettingsError(
+                f"vendor {name}: setting {key!r} must be an http(s) URL, got {block[key]!r}"
+            )
+    credentials = {k: str(v) for k, v in block.items() if k not in ("api_url", "auth_url")}
+    return VendorSettings(
+        name=name,
+        auth_url=str(block["auth_url"]).rstrip("/"),
+        api_url=str(block["api_url"]).rstrip("/"),
+        credentials=credentials,
+        source="config",
+    )
