@@ -1,0 +1,1 @@
+"""ButterflyMX API routes, one module per resource family."""
