@@ -1,0 +1,34 @@
+"""The curl walk-through in examples/curl/remotelock.sh passes against a live sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RunningSandbox
+
+SCRIPT = Path(__file__).resolve().parents[3] / "examples" / "curl" / "remotelock.sh"
+
+
+async def test_curl_walk_exits_zero(sandbox: RunningSandbox) -> None:
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not on PATH")
+    process = await asyncio.create_subprocess_exec(
+        "bash",
+        str(SCRIPT),
+        sandbox.control_url,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise
+    tail = stdout.decode()[-3000:]
+    assert process.returncode == 0, f"{stderr.decode()}\n--- stdout tail ---\n{tail}"
+    assert "all checks passed" in stdout.decode()
