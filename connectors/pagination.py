@@ -8,7 +8,7 @@ treats a cursor that repeats as a vendor bug (`VendorProtocolError`) instead of 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -29,7 +29,7 @@ async def walk(
     *,
     vendor: str,
     max_pages: int = 10_000,
-) -> AsyncIterator[T]:
+) -> AsyncGenerator[T, None]:
     """Yield every item of every page, in order, fetching one page at a time."""
     seen: set[C] = set()
     cursor: C | None = None

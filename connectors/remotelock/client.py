@@ -1,0 +1,97 @@
+"""`RemoteLockClient` and `build_client`, which wires it to the shared connector core."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from connectors.breaker import CircuitBreaker
+from connectors.http import VendorHTTP
+from connectors.ratelimit import RateLimiter
+from connectors.remotelock.activity import ActivityApi
+from connectors.remotelock.auth import RemoteLockAuth, build_token_manager
+from connectors.remotelock.config import VENDOR, RemoteLockConfig
+from connectors.remotelock.devices import DevicesApi
+from connectors.remotelock.errors import read_error, read_wait
+from connectors.remotelock.people import PeopleApi
+from connectors.tokens import TokenStorage
+
+
+class RemoteLockClient(DevicesApi, PeopleApi, ActivityApi):
+    """The RemoteLock API v1 for one account.
+
+    Construct it with `(http, tokens, api_url)` (plus `auth` for the code flow and
+    `media_type`), or let `build_client` wire it. Every method is one logical call;
+    list methods walk every page and take `ids` (sent as `id[]`) so dataloaders can batch.
+    """
+
+    async def exchange_code(self, code: str, *, redirect_uri: str | None = None) -> None:
+        """Finish the authorization code flow: trade the code and keep the tokens.
+
+        Also how an account that needs re-authorisation (refresh refused) comes back.
+        """
+        if self.auth is None:
+            raise ValueError("this RemoteLock client was built without its auth flows")
+        tokens = await self.auth.exchange_code(code, redirect_uri=redirect_uri)
+        await self.tokens.reauthorize(tokens)
+
+
+class AccountLimiters:
+    """One `RateLimiter` per RemoteLock account: the 120 a minute is shared by every
+    application and token of an account, so every client of an account shares one."""
+
+    def __init__(self) -> None:
+        self._limiters: dict[str, RateLimiter] = {}
+
+    def for_account(self, config: RemoteLockConfig) -> RateLimiter:
+        limiter = self._limiters.get(config.account_key)
+        if limiter is None:
+            limiter = RateLimiter(config.rate_limit, config.rate_window_s)
+            self._limiters[config.account_key] = limiter
+        return limiter
+
+
+def build_client(
+    config: RemoteLockConfig,
+    session: aiohttp.ClientSession,
+    storage: TokenStorage,
+    *,
+    limiter: RateLimiter | None = None,
+    limiters: AccountLimiters | None = None,
+) -> RemoteLockClient:
+    """A client on the shared `session`, keeping tokens in `storage`.
+
+    Rate limit: pass the account's existing `limiter`, or `limiters` to share one per
+    account across clients; with neither, this client gets a limiter of its own.
+    """
+    if limiter is None:
+        limiter = (
+            limiters.for_account(config)
+            if limiters is not None
+            else RateLimiter(config.rate_limit, config.rate_window_s)
+        )
+    api_http = VendorHTTP(
+        VENDOR,
+        session,
+        timeouts=config.timeouts,
+        retry=config.retry,
+        breaker=CircuitBreaker(VENDOR, config.circuit_threshold, config.circuit_recovery_s),
+        limiter=limiter,
+        read_error=read_error,
+        read_wait=read_wait,
+    )
+    # The connect host is another service: its own breaker, and (reference silent on
+    # whether token calls count) no share of the API's rate limit, as the sandbox decides.
+    auth_http = VendorHTTP(
+        VENDOR,
+        session,
+        timeouts=config.timeouts,
+        retry=config.retry,
+        breaker=CircuitBreaker(VENDOR, config.circuit_threshold, config.circuit_recovery_s),
+        read_error=read_error,
+        read_wait=read_wait,
+    )
+    auth = RemoteLockAuth(auth_http, config)
+    tokens = build_token_manager(auth, config, storage)
+    return RemoteLockClient(
+        api_http, tokens, config.api_url, auth=auth, media_type=config.media_type
+    )
