@@ -1,4 +1,4 @@
-"""Simulated butlr API."""
+"""Simulated Butlr API."""
 
 from sandbox.butlr.sim import ButlrSim
 

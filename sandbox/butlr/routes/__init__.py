@@ -1,0 +1,1 @@
+"""Butlr's v2 resource routes, one module per resource."""

@@ -1,0 +1,34 @@
+"""The curl walk in examples/curl/butlr.sh passes against a live sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RunningSandbox
+
+SCRIPT = Path(__file__).resolve().parents[3] / "examples" / "curl" / "butlr.sh"
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not on PATH")
+async def test_curl_walk_script_exits_zero(sandbox: RunningSandbox) -> None:
+    process = await asyncio.create_subprocess_exec(
+        "bash",
+        str(SCRIPT),
+        sandbox.control_url,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise
+
+    text = output.decode(errors="replace")
+    assert process.returncode == 0, text[-4000:]
+    assert "OK: butlr walk passed" in text
