@@ -5,7 +5,8 @@
      │    └── CircuitOpenError      we stopped calling a vendor that is down  transient
      ├── VendorTimeoutError         no answer within the timeout              transient
      ├── VendorRateLimitedError     429; .retry_after seconds                 transient
-     ├── VendorAuthError            401/403, refresh refused: re-authorise    auth
+     ├── VendorAuthError            401, refresh refused: re-authorise        auth
+     │    └── VendorForbiddenError  403: this account may not do this         permanent
      ├── VendorRejectedError        400/409/422; .field_errors                permanent
      ├── VendorNotFoundError        404                                       permanent
      └── VendorProtocolError        a payload we cannot read; names the field permanent
@@ -89,6 +90,12 @@ class VendorRateLimitedError(VendorError):
 
 class VendorAuthError(VendorError):
     kind = "auth"
+
+
+class VendorForbiddenError(VendorAuthError):
+    """The token is fine but the account may not do this (another building's door)."""
+
+    kind = "forbidden"
 
 
 class VendorRejectedError(VendorError):

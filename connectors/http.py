@@ -27,6 +27,7 @@ from connectors.errors import (
     FieldError,
     VendorAuthError,
     VendorError,
+    VendorForbiddenError,
     VendorNotFoundError,
     VendorProtocolError,
     VendorRateLimitedError,
@@ -230,8 +231,10 @@ class VendorHTTP:
             if self.limiter is not None and wait is not None:
                 self.limiter.pause(wait)
             return VendorRateLimitedError(message, retry_after=wait, status=status, **context)
-        if status in (401, 403):
+        if status == 401:
             return VendorAuthError(message, status=status, **context)
+        if status == 403:
+            return VendorForbiddenError(message, status=status, **context)
         if status == 404:
             return VendorNotFoundError(message, status=status, **context)
         return VendorRejectedError(message, field_errors=field_errors, status=status, **context)

@@ -1,0 +1,186 @@
+"""What every ButterflyMX resource module shares: URLs, headers, documents, page walking."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from yarl import URL
+
+from connectors.butterflymx.auth import ButterflyMXAuth
+from connectors.butterflymx.config import MAX_PAGE_SIZE
+from connectors.butterflymx.fields import VENDOR, protocol_error
+from connectors.butterflymx.jsonapi import Document, Included, document, joined
+from connectors.http import Response, VendorHTTP
+from connectors.pagination import Page, walk
+from connectors.tokens import TokenManager
+
+T = TypeVar("T")
+Params = list[tuple[str, str]]
+Parser = Callable[[Any, Included], T]
+FilterValue = str | int | bool | Iterable[str | int] | None
+
+JSONAPI = "application/vnd.api+json"
+V3_READ = {"Accept": JSONAPI}
+V3_WRITE = {"Accept": JSONAPI, "Content-Type": JSONAPI}
+V4_HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
+BATCH = 100  # filter values per request: keeps URLs short whatever a dataloader batches
+
+
+def segment(value: str | int) -> str:
+    """One path segment; an id can never add a path or a query to the URL."""
+    return quote(str(value), safe="")
+
+
+def list_query(
+    filters: Mapping[str, FilterValue] | None = None,
+    *,
+    sort: str | Sequence[str] | None = None,
+    include: Iterable[str] = (),
+) -> Params:
+    """`filter[...]`, `sort` and `include` parameters; None filters are left out."""
+    params: Params = []
+    for name, value in (filters or {}).items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            params.append((f"filter[{name}]", "true" if value else "false"))
+        elif isinstance(value, str | int):
+            params.append((f"filter[{name}]", str(value)))
+        else:
+            params.append((f"filter[{name}]", joined(value)))
+    if sort:
+        params.append(("sort", sort if isinstance(sort, str) else ",".join(sort)))
+    included = sorted(set(include))
+    if included:
+        params.append(("include", ",".join(included)))
+    return params
+
+
+def id_list(values: Iterable[str | int] | None) -> list[str] | None:
+    """Distinct ids as strings, in order; None stays None (no filter)."""
+    return None if values is None else list(dict.fromkeys(str(v) for v in values))
+
+
+def chunks(values: Iterable[str | int], size: int = BATCH) -> list[list[str]]:
+    unique = id_list(values) or []
+    return [unique[i : i + size] for i in range(0, len(unique), size)]
+
+
+class ClientBase:
+    vendor = VENDOR
+
+    def __init__(
+        self,
+        http: VendorHTTP,
+        tokens: TokenManager,
+        api_url: str,
+        *,
+        auth: ButterflyMXAuth | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+    ) -> None:
+        self._http = http
+        self._tokens = tokens
+        self._api_url = api_url.rstrip("/")
+        self._auth = auth
+        self._page_size = page_size
+
+    @property
+    def tokens(self) -> TokenManager:
+        return self._tokens
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] = V3_READ,
+        idempotent: bool | None = None,
+    ) -> Response:
+        return await self._http.request(
+            method,
+            f"{self._api_url}{path}",
+            params=params,
+            json_body=json_body,
+            headers=headers,
+            tokens=self._tokens,
+            idempotent=idempotent,
+        )
+
+    async def _document(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        json_body: Any = None,
+        idempotent: bool | None = None,
+    ) -> Document:
+        headers = V3_READ if json_body is None else V3_WRITE
+        response = await self._call(
+            method, path, params=params, json_body=json_body, headers=headers, idempotent=idempotent
+        )
+        return document(response.body)
+
+    async def _one(self, path: str, parse: Parser[T], params: Params | None = None) -> T:
+        doc = await self._document("GET", path, params=params)
+        return parse(doc.data, doc.included)
+
+    async def _write(
+        self, method: str, path: str, body: Any, parse: Parser[T], *, idempotent: bool = False
+    ) -> T:
+        doc = await self._document(method, path, json_body=body, idempotent=idempotent)
+        return parse(doc.data, doc.included)
+
+    async def _no_content(
+        self, method: str, path: str, body: Any = None, *, idempotent: bool | None = None
+    ) -> None:
+        """A write answered with 204. DELETEs are not retried blind either: a repeat
+        after a lost answer would turn a done deletion into a 404."""
+        headers = V3_READ if body is None else V3_WRITE
+        await self._call(method, path, json_body=body, headers=headers, idempotent=idempotent)
+
+    def _iter(self, path: str, parse: Parser[T], params: Params) -> AsyncIterator[T]:
+        """Every item of a v3 collection, page by page (`links.next` until null)."""
+
+        async def fetch(cursor: str | None) -> Page[T, str]:
+            if cursor is None:
+                query = [*params, ("page[size]", str(self._page_size))]
+            else:
+                # `links` are absolute and may name another host (the reference's point at
+                # http://api.butterflymx.com): we keep only their query, so the bearer
+                # token never goes anywhere but the configured API.
+                query = list(URL(cursor).query.items())
+            doc = await self._document("GET", path, params=query)
+            return Page([parse(raw, doc.included) for raw in doc.items()], doc.next_url)
+
+        return walk(fetch, vendor=VENDOR)
+
+    async def _all(self, path: str, parse: Parser[T], params: Params) -> list[T]:
+        return [item async for item in self._iter(path, parse, params)]
+
+    async def _all_batched(
+        self,
+        path: str,
+        parse: Parser[T],
+        params: Params,
+        name: str,
+        values: Iterable[str | int] | None,
+    ) -> list[T]:
+        """A listing filtered on `filter[name]` = any of `values` (None: no filter)."""
+        if values is None:
+            return await self._all(path, parse, params)
+        found: list[T] = []
+        for chunk in chunks(values):
+            found += await self._all(path, parse, [*params, (f"filter[{name}]", joined(chunk))])
+        return found
+
+    async def _v4_list(self, path: str, parse: Callable[[Any, str], T], params: Params) -> list[T]:
+        response = await self._call("GET", path, params=params, headers=V4_HEADERS)
+        body = response.body
+        if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+            raise protocol_error(f"GET {path}", "expected {'data': [...]}")
+        return [parse(raw, f"{path}.data[{i}]") for i, raw in enumerate(body["data"])]
