@@ -6,13 +6,16 @@ from connectors.policy import DEFAULT_RETRY, DEFAULT_TIMEOUTS, NO_RETRY, RetryPo
 
 
 def test_retry_defaults_are_pinned() -> None:
-    assert DEFAULT_RETRY == RetryPolicy(
-        attempts=4,
-        base_delay=0.1,
-        max_delay=2.0,
-        max_wait=10.0,
-        budget=20.0,
-        statuses=frozenset({429, 502, 503, 504}),
+    assert (
+        RetryPolicy(
+            attempts=4,
+            base_delay=0.1,
+            max_delay=2.0,
+            max_wait=10.0,
+            budget=20.0,
+            statuses=frozenset({429, 502, 503, 504}),
+        )
+        == DEFAULT_RETRY
     )
     assert NO_RETRY.attempts == 1
     assert (DEFAULT_TIMEOUTS.connect, DEFAULT_TIMEOUTS.total) == (3.0, 10.0)

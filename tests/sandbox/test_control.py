@@ -114,7 +114,7 @@ async def test_timeouts_hang_then_drop(
     sandbox: RunningSandbox, http: aiohttp.ClientSession
 ) -> None:
     root = sandbox.info["root_url"]
-    await sandbox.control("PATCH", "/faults/butlr", json={"timeout_rate": 1, "hang_s": 5})
+    await sandbox.control("PATCH", "/faults/butlr", json={"timeout_rate": 1, "hang_s": 1})
     with pytest.raises(TimeoutError):
         async with http.get(f"{root}/butlr/x", timeout=aiohttp.ClientTimeout(total=0.3)):
             pass
@@ -162,9 +162,7 @@ async def test_unknown_vendor_and_malformed_bodies_get_clear_errors(
     ) as response:
         assert response.status == 400
         assert "not valid JSON" in (await response.json())["error"]
-    async with http.post(
-        f"{sandbox.control_url}/clock/advance", json={"seconds": -1}
-    ) as response:
+    async with http.post(f"{sandbox.control_url}/clock/advance", json={"seconds": -1}) as response:
         assert response.status == 400
 
 
