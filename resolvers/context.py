@@ -1,8 +1,13 @@
-"""The per-request context handed to every resolver."""
+"""The per-request context handed to every resolver: shared services, fresh loaders."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from resolvers.access_loaders import AccessLoaders
+from resolvers.occupancy_loaders import OccupancyLoaders
+from resolvers.services import Services
 
 
 @dataclass(frozen=True)
@@ -17,5 +22,14 @@ class VendorEndpoint:
 
 @dataclass
 class RequestContext:
+    services: Services
     vendors: list[VendorEndpoint] = field(default_factory=list)
     sandbox_control_url: str | None = None
+    access: AccessLoaders = field(init=False)
+    occupancy: OccupancyLoaders = field(init=False)
+    # Vendor failures inside a field that still answered (a list missing one vendor's part).
+    partial_errors: list[Any] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.access = AccessLoaders(self.services)
+        self.occupancy = OccupancyLoaders(self.services)

@@ -1,4 +1,4 @@
-"""Root types. Until the graph lands this exposes which vendor backends the server uses."""
+"""The Query root, the federation entities, and the schema object."""
 
 from __future__ import annotations
 
@@ -6,18 +6,14 @@ from enum import Enum
 from pathlib import Path
 
 import strawberry
-from strawberry.types import Info
+from strawberry import relay
 
-from resolvers.context import RequestContext
+from schema.access import Address, Building, Door, DoorCapabilities, Tenant, Unit, VendorName
+from schema.context import Info
+from schema.errors import VendorErrors
+from schema.occupancy import Hive, Occupancy, OccupancySample, Room, Sensor, Space
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
-
-
-@strawberry.enum(description="The building-technology vendors behind the graph.")
-class Vendor(Enum):
-    BUTTERFLYMX = "butterflymx"
-    REMOTELOCK = "remotelock"
-    BUTLR = "butlr"
 
 
 @strawberry.enum(description="Where a vendor's data comes from.")
@@ -28,7 +24,7 @@ class BackendSource(Enum):
 
 @strawberry.type(description="A vendor API as this server reaches it.")
 class VendorBackend:
-    vendor: Vendor
+    vendor: VendorName
     api_url: str = strawberry.field(description="Base URL of the vendor's REST API.")
     auth_url: str = strawberry.field(description="Base URL of the vendor's OAuth endpoints.")
     source: BackendSource = strawberry.field(
@@ -38,11 +34,23 @@ class VendorBackend:
 
 @strawberry.type
 class Query:
+    node: relay.Node | None = relay.node(description="Any object by its global ID.")
+    nodes: list[relay.Node | None] = relay.node(description="Many objects by global ID.")
+
+    @relay.connection(relay.ListConnection[Building], description="Buildings the account manages.")
+    async def buildings(self, info: Info) -> list[Building]:
+        records = await info.context.access.all_buildings()
+        return [Building.of(b) for b in sorted(records, key=lambda b: b.name)]
+
+    @strawberry.field(description="Butlr spaces (all of them, mapped or not).")
+    async def spaces(self, info: Info) -> list[Space]:
+        return [Space.of(s) for s in await info.context.occupancy.all_spaces()]
+
     @strawberry.field(description="The vendor backends this server talks to.")
-    def vendors(self, info: Info[RequestContext, None]) -> list[VendorBackend]:
+    def vendors(self, info: Info) -> list[VendorBackend]:
         return [
             VendorBackend(
-                vendor=Vendor(v.name),
+                vendor=VendorName(v.name),
                 api_url=v.api_url,
                 auth_url=v.auth_url,
                 source=BackendSource(v.source),
@@ -53,11 +61,17 @@ class Query:
     @strawberry.field(
         description="Control API of the vendor sandbox in use, or null when all vendors are real."
     )
-    def sandbox_control_url(self, info: Info[RequestContext, None]) -> str | None:
+    def sandbox_control_url(self, info: Info) -> str | None:
         return info.context.sandbox_control_url
 
 
-schema = strawberry.Schema(query=Query)
+ENTITIES = (Building, Unit, Tenant, Door, Space, Room, Sensor, Hive)
+
+schema = strawberry.federation.Schema(
+    query=Query,
+    types=[*ENTITIES, Address, DoorCapabilities, Occupancy, OccupancySample],
+    extensions=[VendorErrors],
+)
 
 
 def export_sdl() -> str:

@@ -17,9 +17,11 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from resolvers.context import RequestContext, VendorEndpoint
+from resolvers.services import Services
 from schema import schema
 from server.backends import Backends, open_backends
 from server.settings import Settings
+from server.vendors import build_services
 
 
 @dataclass
@@ -30,11 +32,12 @@ class AppState:
     started_at: float = field(default_factory=time.time)
     http: aiohttp.ClientSession | None = None
     backends: Backends | None = None
+    services: Services | None = None
     graphql_requests: int = 0
 
     @property
     def ready(self) -> bool:
-        return self.backends is not None
+        return self.services is not None
 
 
 class ConciergeGraphQL(GraphQL[RequestContext, None]):
@@ -46,10 +49,11 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
         self._state.graphql_requests += 1
-        backends = self._state.backends
-        if backends is None:
-            return RequestContext()
+        backends, services = self._state.backends, self._state.services
+        if backends is None or services is None:
+            raise RuntimeError("GraphQL request before the server finished starting")
         return RequestContext(
+            services=services,
             vendors=[
                 VendorEndpoint(name=v.name, api_url=v.api_url, auth_url=v.auth_url, source=v.source)
                 for v in backends.vendors.values()
@@ -67,8 +71,10 @@ def create_app(settings: Settings) -> Starlette:
         state.http = aiohttp.ClientSession()
         try:
             state.backends = await open_backends(settings, state.http)
+            state.services = build_services(state.backends, state.http)
             yield
         finally:
+            state.services = None
             if state.backends is not None:
                 await state.backends.close()
                 state.backends = None

@@ -1,0 +1,161 @@
+"""Per-request dataloaders for the access hierarchy: Building → Unit → Tenant → Door.
+
+Each loader fetches a whole level in the fewest vendor calls the vendor allows:
+ButterflyMX has no unit-by-building filter, so units come from one walk of
+`/v3/units` shared by every building; v4 tenants come in one unpaginated call;
+access points and devices take one call per building; RemoteLock locks one call per
+batch of locations. Everything sits on the shared reference cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aiodataloader import DataLoader
+
+from connectors.butterflymx.models import Building, Unit
+from connectors.butterflymx.v4_models import AccessPoint, V4Device, V4Tenant
+from connectors.remotelock.models import Device as RemoteLockDevice
+from resolvers import doors
+from resolvers.batching import grouped, index, pick
+from resolvers.doors import DoorView
+from resolvers.services import Services
+
+
+class AccessLoaders:
+    def __init__(self, services: Services) -> None:
+        self._s = services
+        self.building = DataLoader(self._buildings)
+        self.unit = DataLoader(self._units)
+        self.units_by_building = DataLoader(self._units_by_building)
+        self.tenant = DataLoader(self._tenants)
+        self.tenants_by_unit = DataLoader(self._tenants_by_unit)
+        self.access_points_by_building = DataLoader(self._access_points_by_building)
+        self.bmx_devices_by_building = DataLoader(self._bmx_devices_by_building)
+        self.remotelock_locks_by_location = DataLoader(self._remotelock_locks_by_location)
+        self.door = DataLoader(self._doors)
+
+    # Whole collections, cached as one entry each.
+
+    async def all_buildings(self) -> list[Building]:
+        return await self._s.cache.get_or_fetch(
+            "reference", self._key("butterflymx", "buildings"), self._s.butterflymx.list_buildings
+        )
+
+    async def all_units(self) -> list[Unit]:
+        return await self._s.cache.get_or_fetch(
+            "reference", self._key("butterflymx", "units"), self._s.butterflymx.list_units
+        )
+
+    async def all_tenants(self) -> list[V4Tenant]:
+        return await self._s.cache.get_or_fetch(
+            "reference",
+            self._key("butterflymx", "v4_tenants"),
+            self._s.butterflymx.list_v4_tenants,
+        )
+
+    # Batch functions: keys in, one result per key out, in order.
+
+    async def _buildings(self, keys: Sequence[str]) -> list[Building | None]:
+        return pick(index(await self.all_buildings(), lambda b: b.id), keys)
+
+    async def _units(self, keys: Sequence[str]) -> list[Unit | None]:
+        return pick(index(await self.all_units(), lambda u: u.id), keys)
+
+    async def _units_by_building(self, keys: Sequence[str]) -> list[list[Unit]]:
+        units = await self.all_units()
+        return [[u for u in units if u.building_id == key] for key in keys]
+
+    async def _tenants(self, keys: Sequence[str]) -> list[V4Tenant | None]:
+        return pick(index(await self.all_tenants(), lambda t: str(t.id)), keys)
+
+    async def _tenants_by_unit(self, keys: Sequence[str]) -> list[list[V4Tenant]]:
+        tenants = await self.all_tenants()
+        return [[t for t in tenants if str(t.unit.id) == key] for key in keys]
+
+    async def _access_points_by_building(self, keys: Sequence[str]) -> list[list[AccessPoint]]:
+        async def fetch(missing: list[str]) -> list[AccessPoint]:
+            return await self._s.butterflymx.list_access_points(building_ids=missing)
+
+        return await grouped(
+            self._s.cache,
+            "reference",
+            self._key("butterflymx", "access_points"),
+            keys,
+            fetch,
+            lambda ap: str(ap.building_id),
+        )
+
+    async def _bmx_devices_by_building(self, keys: Sequence[str]) -> list[list[V4Device]]:
+        async def fetch(missing: list[str]) -> list[V4Device]:
+            return await self._s.butterflymx.list_v4_devices(building_ids=missing)
+
+        return await grouped(
+            self._s.cache,
+            "reference",
+            self._key("butterflymx", "v4_devices"),
+            keys,
+            fetch,
+            lambda d: str(d.building_id),
+        )
+
+    async def _remotelock_locks_by_location(
+        self, keys: Sequence[str]
+    ) -> list[list[RemoteLockDevice]]:
+        async def fetch(missing: list[str]) -> list[RemoteLockDevice]:
+            return await self._s.remotelock.list_devices(location_ids=missing, types=["lock"])
+
+        # Lock state and battery are live data: this level uses the short TTL.
+        return await grouped(
+            self._s.cache,
+            "live",
+            self._key("remotelock", "locks"),
+            keys,
+            fetch,
+            lambda d: d.location_id,
+        )
+
+    async def _doors(self, keys: Sequence[str]) -> list[DoorView | None]:
+        """Doors by node id (`<source>:<vendor id>`), for `node(id:)` and entity lookups."""
+        wanted: dict[str, list[str]] = {}
+        for key in keys:
+            source, _, vendor_id = key.partition(":")
+            wanted.setdefault(source, []).append(vendor_id)
+        found: dict[str, DoorView] = {}
+        if doors.REMOTELOCK_LOCK in wanted:
+            for device in await self._remotelock_devices(wanted[doors.REMOTELOCK_LOCK]):
+                view = doors.from_remotelock(device, self._s.site_map)
+                found[view.node_id] = view
+        if doors.ACCESS_POINT in wanted or doors.BMX_DEVICE in wanted:
+            buildings = [b.id for b in await self.all_buildings()]
+            if doors.ACCESS_POINT in wanted:
+                for group in await self.access_points_by_building.load_many(buildings):
+                    for ap in group:
+                        view = doors.from_access_point(ap)
+                        found[view.node_id] = view
+            if doors.BMX_DEVICE in wanted:
+                for device_group in await self.bmx_devices_by_building.load_many(buildings):
+                    for bmx_device in device_group:
+                        view = doors.from_bmx_device(bmx_device, self._s.site_map)
+                        found[view.node_id] = view
+        return pick(found, keys)
+
+    async def _remotelock_devices(self, ids: list[str]) -> list[RemoteLockDevice]:
+        cache = self._s.cache
+        result: list[RemoteLockDevice] = []
+        missing: list[str] = []
+        for device_id in ids:
+            hit, value = cache.peek("live", self._key("remotelock", "device", device_id))
+            if hit:
+                result.append(value)
+            else:
+                missing.append(device_id)
+        if missing:
+            for device in await self._s.remotelock.list_devices(ids=missing):
+                cache.put("live", self._key("remotelock", "device", device.id), device)
+                result.append(device)
+        return result
+
+    def _key(self, vendor: str, *parts: Any) -> tuple[Any, ...]:
+        return (vendor, self._s.account(vendor), *parts)

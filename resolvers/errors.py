@@ -1,0 +1,51 @@
+"""Vendor failures in the graph's vocabulary: `extensions.code`, `extensions.vendor`.
+
+Messages are ours, never the vendor's: vendor bodies can carry SQL fragments (ButterflyMX
+404s), internal names or echoed secrets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.errors import VendorError
+
+CODES = {
+    "unavailable": "VENDOR_UNAVAILABLE",
+    "circuit_open": "VENDOR_UNAVAILABLE",
+    "timeout": "VENDOR_TIMEOUT",
+    "rate_limited": "VENDOR_RATE_LIMITED",
+    "auth": "VENDOR_AUTH",
+    "forbidden": "VENDOR_FORBIDDEN",
+    "rejected": "VENDOR_REJECTED",
+    "not_found": "NOT_FOUND",
+    "protocol": "VENDOR_PROTOCOL",
+}
+NAMES = {"butterflymx": "ButterflyMX", "remotelock": "RemoteLock", "butlr": "Butlr"}
+MESSAGES = {
+    "VENDOR_UNAVAILABLE": "{vendor} is unavailable",
+    "VENDOR_TIMEOUT": "{vendor} did not answer in time",
+    "VENDOR_RATE_LIMITED": "{vendor} is rate-limiting us",
+    "VENDOR_AUTH": "{vendor} refused our credentials; the account needs re-authorisation",
+    "VENDOR_FORBIDDEN": "{vendor} does not allow this account to do that",
+    "VENDOR_REJECTED": "{vendor} rejected the request",
+    "NOT_FOUND": "{vendor} has no such object",
+    "VENDOR_PROTOCOL": "{vendor} sent a response we could not read",
+}
+
+
+def vendor_error_code(exc: VendorError) -> str:
+    return CODES.get(exc.kind, "VENDOR_ERROR")
+
+
+def vendor_error_message(exc: VendorError) -> str:
+    template = MESSAGES.get(vendor_error_code(exc), "{vendor} failed")
+    return template.format(vendor=NAMES.get(exc.vendor, exc.vendor))
+
+
+def vendor_error_extensions(exc: VendorError) -> dict[str, Any]:
+    extensions: dict[str, Any] = {"code": vendor_error_code(exc), "vendor": exc.vendor}
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        extensions["retryAfter"] = retry_after
+    return extensions

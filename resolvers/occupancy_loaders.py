@@ -1,0 +1,73 @@
+"""Per-request dataloaders for the occupancy hierarchy: Space → Room → Sensor, and occupancy.
+
+Butlr's `/api/v2/spaces?details=true` carries every space with its rooms, sensors and
+hives, so one cached walk answers the whole hierarchy. Current occupancy for every room
+a query touches is one reporting call (`function: last`), cached for the live TTL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aiodataloader import DataLoader
+
+from connectors.butlr.models import Hive, Room, Sensor, Space
+from connectors.butlr.occupancy_models import RoomOccupancy
+from resolvers.batching import pick
+from resolvers.services import Services
+
+
+class OccupancyLoaders:
+    def __init__(self, services: Services) -> None:
+        self._s = services
+        self.space = DataLoader(self._spaces)
+        self.room = DataLoader(self._rooms)
+        self.sensor = DataLoader(self._sensors)
+        self.hive = DataLoader(self._hives)
+        self.current = DataLoader(self._current)
+
+    async def all_spaces(self) -> list[Space]:
+        async def fetch() -> list[Space]:
+            return await self._s.butlr.list_spaces(details=True)
+
+        return await self._s.cache.get_or_fetch("reference", self._key("spaces"), fetch)
+
+    async def _spaces(self, keys: Sequence[str]) -> list[Space | None]:
+        return pick({s.id: s for s in await self.all_spaces()}, keys)
+
+    async def _rooms(self, keys: Sequence[str]) -> list[Room | None]:
+        rooms = {r.id: r for s in await self.all_spaces() for r in s.rooms}
+        return pick(rooms, keys)
+
+    async def _sensors(self, keys: Sequence[str]) -> list[Sensor | None]:
+        sensors = {x.id: x for s in await self.all_spaces() for x in s.sensors}
+        return pick(sensors, keys)
+
+    async def _hives(self, keys: Sequence[str]) -> list[Hive | None]:
+        hives = {h.id: h for s in await self.all_spaces() for h in s.hives}
+        return pick(hives, keys)
+
+    async def sensors_of_room(self, room_id: str) -> list[Sensor]:
+        return [x for s in await self.all_spaces() for x in s.sensors if x.room_id == room_id]
+
+    async def _current(self, keys: Sequence[str]) -> list[RoomOccupancy | None]:
+        """Current occupancy per room id: one reporting call for every uncached room."""
+        cache = self._s.cache
+        found: dict[str, RoomOccupancy | None] = {}
+        missing: list[str] = []
+        for key in dict.fromkeys(keys):
+            hit, value = cache.peek("live", self._key("occupancy", key))
+            if hit:
+                found[key] = value
+            else:
+                missing.append(key)
+        if missing:
+            current = await self._s.butlr.get_current_occupancy(room_ids=missing)
+            for key in missing:
+                found[key] = current.get(key)
+                cache.put("live", self._key("occupancy", key), found[key])
+        return [found[key] for key in keys]
+
+    def _key(self, *parts: Any) -> tuple[Any, ...]:
+        return ("butlr", self._s.account("butlr"), *parts)

@@ -1,0 +1,338 @@
+"""Access hierarchy types: Building → Unit → Tenant → Door (ButterflyMX and RemoteLock)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+import strawberry.federation
+from strawberry import relay
+
+from connectors.butterflymx.models import Building as BmxBuilding
+from connectors.butterflymx.models import Unit as BmxUnit
+from connectors.butterflymx.v4_models import V4Tenant
+from resolvers.doors import DoorView
+from schema.context import Info, partial, vendor_id
+from schema.federation import Entity
+
+if TYPE_CHECKING:
+    from schema.occupancy import Space
+
+
+@strawberry.enum(description="The vendor that owns an object.")
+class VendorName(Enum):
+    BUTTERFLYMX = "butterflymx"
+    REMOTELOCK = "remotelock"
+    BUTLR = "butlr"
+
+
+@strawberry.enum(description="What a door is.")
+class DoorKind(Enum):
+    ACCESS_POINT = "ACCESS_POINT"
+    UNIT_LOCK = "UNIT_LOCK"
+    COMMON_AREA_LOCK = "COMMON_AREA_LOCK"
+
+
+@strawberry.enum(description="A lock's last reported state; UNKNOWN where the vendor has none.")
+class LockState(Enum):
+    LOCKED = "LOCKED"
+    UNLOCKED = "UNLOCKED"
+    UNKNOWN = "UNKNOWN"
+
+
+@strawberry.type(description="A postal address.")
+class Address:
+    line1: str | None
+    line2: str | None
+    city: str | None
+    state: str | None
+    zip_code: str | None
+    country: str | None
+
+
+@strawberry.type(description="What can be done with a door through its vendor.")
+class DoorCapabilities:
+    can_unlock: bool
+    can_lock: bool
+    can_issue_pin: bool
+    can_issue_qr_key: bool
+
+
+@strawberry.federation.type(
+    keys=["id"], description="An entry a person can be let through: common or unit door."
+)
+class Door(Entity, relay.Node):
+    key: relay.NodeID[str]
+    view: strawberry.Private[DoorView]
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.view.name
+
+    @strawberry.field
+    def vendor(self) -> VendorName:
+        return VendorName(self.view.vendor)
+
+    @strawberry.field
+    def kind(self) -> DoorKind:
+        return DoorKind(self.view.kind)
+
+    @strawberry.field
+    def capabilities(self) -> DoorCapabilities:
+        c = self.view.capabilities
+        return DoorCapabilities(
+            can_unlock=c.can_unlock,
+            can_lock=c.can_lock,
+            can_issue_pin=c.can_issue_pin,
+            can_issue_qr_key=c.can_issue_qr_key,
+        )
+
+    @strawberry.field
+    def state(self) -> LockState:
+        return LockState(self.view.state)
+
+    @strawberry.field(description="Connected to the vendor; null where the vendor does not say.")
+    def online(self) -> bool | None:
+        return self.view.online
+
+    @strawberry.field(description="Battery level in per cent, where the vendor reports it.")
+    def battery(self) -> int | None:
+        return self.view.battery
+
+    @strawberry.field
+    async def building(self, info: Info) -> Building | None:
+        if self.view.building_id is None:
+            return None
+        record = await info.context.access.building.load(self.view.building_id)
+        return Building.of(record) if record is not None else None
+
+    @strawberry.field
+    async def unit(self, info: Info) -> Unit | None:
+        if self.view.unit_id is None:
+            return None
+        record = await info.context.access.unit.load(self.view.unit_id)
+        return Unit.of(record) if record is not None else None
+
+    @classmethod
+    def of(cls, view: DoorView) -> Door:
+        return cls(key=view.node_id, view=view)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Door | None]:
+        views = await info.context.access.door.load_many(list(node_ids))
+        return [cls.of(v) if v is not None else None for v in views]
+
+
+@strawberry.federation.type(
+    keys=["id"], description="A person's tenancy in a unit (a ButterflyMX tenant)."
+)
+class Tenant(Entity, relay.Node):
+    key: relay.NodeID[str]
+    record: strawberry.Private[V4Tenant]
+
+    @strawberry.field
+    def first_name(self) -> str | None:
+        return self.record.first_name
+
+    @strawberry.field
+    def last_name(self) -> str | None:
+        return self.record.last_name
+
+    @strawberry.field
+    def name(self) -> str:
+        parts = [self.record.first_name, self.record.last_name]
+        return self.record.full_name or " ".join(p for p in parts if p)
+
+    @strawberry.field
+    def email(self) -> str | None:
+        return self.record.email
+
+    @strawberry.field(description="When the tenancy ends; null while it is open-ended.")
+    def inactive_after(self) -> datetime | None:
+        return self.record.inactive_after
+
+    @strawberry.field
+    async def unit(self, info: Info) -> Unit | None:
+        record = await info.context.access.unit.load(str(self.record.unit.id))
+        return Unit.of(record) if record is not None else None
+
+    @classmethod
+    def of(cls, record: V4Tenant) -> Tenant:
+        return cls(key=f"butterflymx:{record.id}", record=record)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Tenant | None]:
+        records = await info.context.access.tenant.load_many([vendor_id(n) for n in node_ids])
+        return [cls.of(r) if r is not None else None for r in records]
+
+
+@strawberry.federation.type(
+    keys=["id"], description="An apartment, office or other unit in a building."
+)
+class Unit(Entity, relay.Node):
+    key: relay.NodeID[str]
+    record: strawberry.Private[BmxUnit]
+
+    @strawberry.field
+    def label(self) -> str:
+        return self.record.label
+
+    @strawberry.field
+    def floor(self) -> int | None:
+        return self.record.floor_number
+
+    @strawberry.field
+    async def building(self, info: Info) -> Building | None:
+        if self.record.building_id is None:
+            return None
+        record = await info.context.access.building.load(self.record.building_id)
+        return Building.of(record) if record is not None else None
+
+    @strawberry.field
+    async def tenants(self, info: Info) -> list[Tenant]:
+        records = await info.context.access.tenants_by_unit.load(self.record.id)
+        return [Tenant.of(r) for r in records]
+
+    @strawberry.field(description="The unit's own door locks, from every vendor.")
+    async def doors(self, info: Info) -> list[Door]:
+        return [Door.of(v) for v in await unit_doors(info, self.record)]
+
+    @classmethod
+    def of(cls, record: BmxUnit) -> Unit:
+        return cls(key=f"butterflymx:{record.id}", record=record)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Unit | None]:
+        records = await info.context.access.unit.load_many([vendor_id(n) for n in node_ids])
+        return [cls.of(r) if r is not None else None for r in records]
+
+
+@strawberry.federation.type(
+    keys=["id"],
+    description="A building: ButterflyMX's, joined to RemoteLock and Butlr by the site map.",
+)
+class Building(Entity, relay.Node):
+    key: relay.NodeID[str]
+    record: strawberry.Private[BmxBuilding]
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.record.name
+
+    @strawberry.field
+    def address(self) -> Address:
+        r = self.record
+        return Address(
+            line1=r.address_1,
+            line2=r.address_2,
+            city=r.city,
+            state=r.state,
+            zip_code=r.zip_code,
+            country=r.country,
+        )
+
+    @strawberry.field(description="The building's time zone as ButterflyMX names it.")
+    def time_zone(self) -> str | None:
+        return self.record.time_zone
+
+    @relay.connection(
+        relay.ListConnection[Unit], description="Units, optionally by floor or label."
+    )
+    async def units(
+        self, info: Info, floor: int | None = None, label: str | None = None
+    ) -> Iterable[Unit]:
+        records = await info.context.access.units_by_building.load(self.record.id)
+        return [
+            Unit.of(u)
+            for u in sorted(records, key=lambda u: (u.floor_number or 0, u.label))
+            if (floor is None or u.floor_number == floor) and (label is None or u.label == label)
+        ]
+
+    @strawberry.field
+    async def unit_count(self, info: Info) -> int:
+        return len(await info.context.access.units_by_building.load(self.record.id))
+
+    @strawberry.field(description="Common entries: ButterflyMX access points.")
+    async def access_points(self, info: Info) -> list[Door]:
+        return [Door.of(v) for v in await access_point_doors(info, self.record.id)]
+
+    @strawberry.field(description="Every door of the building, optionally by vendor or kind.")
+    async def doors(
+        self, info: Info, vendor: VendorName | None = None, kind: DoorKind | None = None
+    ) -> list[Door]:
+        views = await building_doors(info, self.record.id)
+        return [
+            Door.of(v)
+            for v in views
+            if (vendor is None or v.vendor == vendor.value)
+            and (kind is None or v.kind == kind.value)
+        ]
+
+    @strawberry.field(description="The building's Butlr spaces (null when Butlr cannot answer).")
+    async def spaces(
+        self, info: Info
+    ) -> list[Annotated[Space, strawberry.lazy("schema.occupancy")]] | None:
+        from schema.occupancy import spaces_of_building
+
+        return await spaces_of_building(info, self.record.id)
+
+    @classmethod
+    def of(cls, record: BmxBuilding) -> Building:
+        return cls(key=f"butterflymx:{record.id}", record=record)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Building | None]:
+        records = await info.context.access.building.load_many([vendor_id(n) for n in node_ids])
+        return [cls.of(r) if r is not None else None for r in records]
+
+
+async def access_point_doors(info: Info, building_id: str) -> list[DoorView]:
+    from resolvers.doors import from_access_point
+
+    points = await info.context.access.access_points_by_building.load(building_id)
+    return [from_access_point(ap) for ap in points]
+
+
+async def building_doors(info: Info, building_id: str) -> list[DoorView]:
+    """Access points and unit locks from both vendors; a failing vendor is reported, not fatal."""
+    from resolvers.doors import from_bmx_device, from_remotelock
+
+    loaders = info.context.access
+    site = info.context.services.site_map
+    views: list[DoorView] = await access_point_doors(info, building_id)
+    devices: list[Any] = await loaders.bmx_devices_by_building.load(building_id)
+    views += [
+        from_bmx_device(d, site)
+        for d in devices
+        if d.type == "smart_lock" and site.lock("butterflymx", str(d.id)) is not None
+    ]
+    entry = site.building(building_id)
+    if entry is not None and entry.remotelock_location_ids:
+        groups = await partial(
+            info,
+            loaders.remotelock_locks_by_location.load_many(list(entry.remotelock_location_ids)),
+        )
+        for group in groups or []:
+            views += [from_remotelock(d, site) for d in group]
+    return views
+
+
+async def unit_doors(info: Info, unit: BmxUnit) -> list[DoorView]:
+    site = info.context.services.site_map
+    wanted = {(lock.vendor, lock.vendor_id) for lock in site.locks_for_unit(unit.id)}
+    if not wanted or unit.building_id is None:
+        return []
+    return [
+        v for v in await building_doors(info, unit.building_id) if (v.vendor, v.vendor_id) in wanted
+    ]

@@ -1,0 +1,40 @@
+"""Resolver plumbing shared by the schema modules: the Info type and partial results."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from graphql import GraphQLError
+from strawberry.types import Info as StrawberryInfo
+
+from connectors.errors import VendorError
+from resolvers.context import RequestContext
+from resolvers.errors import vendor_error_extensions, vendor_error_message
+
+Info = StrawberryInfo[RequestContext, None]
+T = TypeVar("T")
+
+
+async def partial(info: Info, awaitable: Awaitable[T]) -> T | None:
+    """The value, or None with a typed error recorded at this field's path.
+
+    For fields that still answer when one vendor behind them fails (a building's
+    doors without RemoteLock's part).
+    """
+    try:
+        return await awaitable
+    except VendorError as exc:
+        info.context.partial_errors.append(
+            GraphQLError(
+                vendor_error_message(exc),
+                path=info.path.as_list(),
+                extensions=vendor_error_extensions(exc),
+            )
+        )
+        return None
+
+
+def vendor_id(node_id: str) -> str:
+    """The vendor's own ID from a node id like `butterflymx:11741`."""
+    return node_id.partition(":")[2]

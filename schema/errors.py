@@ -1,0 +1,44 @@
+"""The one place vendor failures become GraphQL errors (`null` + `extensions.code`).
+
+A resolver that raises a `VendorError` leaves its field null; this extension rewrites
+the error with our message, `extensions.code` and `extensions.vendor`, and adds the
+errors of fields that answered without one vendor's part (see `schema.context.partial`).
+Other exceptions are bugs: they keep their error and are logged with a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from connectors.errors import VendorError
+from resolvers.context import RequestContext
+from resolvers.errors import vendor_error_extensions, vendor_error_message
+
+
+class VendorErrors(SchemaExtension):
+    def on_execute(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None:
+            return
+        errors: list[GraphQLError] = []
+        for error in result.errors or []:
+            original = error.original_error
+            if isinstance(original, VendorError):
+                errors.append(
+                    GraphQLError(
+                        vendor_error_message(original),
+                        nodes=error.nodes,
+                        path=error.path,
+                        extensions=vendor_error_extensions(original),
+                    )
+                )
+            else:
+                errors.append(error)
+        context = self.execution_context.context
+        if isinstance(context, RequestContext):
+            errors.extend(context.partial_errors)
+        result.errors = errors or None

@@ -1,0 +1,83 @@
+"""Vendor clients for the server's lifetime, built from the resolved backends."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from connectors.butlr.client import build_client as build_butlr
+from connectors.butlr.config import AUDIENCE, ButlrConfig
+from connectors.butterflymx.client import build_client as build_butterflymx
+from connectors.butterflymx.config import ButterflyMXConfig
+from connectors.remotelock.client import build_client as build_remotelock
+from connectors.remotelock.config import RemoteLockConfig
+from connectors.tokens import MemoryTokenStorage, TokenStorage
+from resolvers.cache import VendorCache
+from resolvers.services import Services
+from resolvers.sitemap import SiteMap
+from server.backends import Backends
+from server.settings import SettingsError, VendorSettings
+
+
+def build_services(
+    backends: Backends,
+    session: aiohttp.ClientSession,
+    *,
+    storage: TokenStorage | None = None,
+    cache: VendorCache | None = None,
+) -> Services:
+    """One client per vendor on the shared `session`; a config mistake names the setting."""
+    storage = storage or MemoryTokenStorage()
+    try:
+        bmx = _butterflymx_config(backends.vendors["butterflymx"])
+        rl = _remotelock_config(backends.vendors["remotelock"])
+        butlr = _butlr_config(backends.vendors["butlr"])
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from exc
+    return Services(
+        butterflymx=build_butterflymx(bmx, session, storage),
+        remotelock=build_remotelock(rl, session, storage),
+        butlr=build_butlr(butlr, session, storage),
+        site_map=SiteMap.from_dict(backends.site_map or {}),
+        cache=cache or VendorCache(),
+        accounts={
+            "butterflymx": bmx.token_key,
+            "remotelock": rl.account or rl.client_id,
+            "butlr": butlr.account or butlr.client_id or butlr.username or "default",
+        },
+    )
+
+
+def _butterflymx_config(v: VendorSettings) -> ButterflyMXConfig:
+    c = v.credentials
+    return ButterflyMXConfig(
+        auth_url=v.auth_url,
+        api_url=v.api_url,
+        client_id=c.get("client_id", ""),
+        client_secret=c.get("client_secret", ""),
+        grant="password" if c.get("username") else "authorization_code",
+        username=c.get("username"),
+        password=c.get("password"),
+        redirect_uri=c.get("redirect_uri"),
+    )
+
+
+def _remotelock_config(v: VendorSettings) -> RemoteLockConfig:
+    c = v.credentials
+    return RemoteLockConfig(
+        client_id=c.get("client_id", ""),
+        client_secret=c.get("client_secret", ""),
+        auth_url=v.auth_url,
+        api_url=v.api_url,
+        redirect_uri=c.get("redirect_uri"),
+    )
+
+
+def _butlr_config(v: VendorSettings) -> ButlrConfig:
+    c = v.credentials
+    return ButlrConfig(
+        client_id=c.get("client_id"),
+        client_secret=c.get("client_secret"),
+        api_url=v.api_url,
+        auth_url=v.auth_url,
+        audience=c.get("audience") or AUDIENCE,
+    )
