@@ -93,6 +93,10 @@ def build_control_app(sandbox: Sandbox) -> web.Application:
             return web.json_response(data[vendor])
         return web.json_response(data)
 
+    @routes.get("/requests")
+    async def requests(request: web.Request) -> web.Response:
+        return web.json_response({"requests": sandbox.instruments.request_log()})
+
     @routes.delete("/counters")
     @routes.post("/counters/reset")
     async def reset_counters(request: web.Request) -> web.Response:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections import Counter
+import time
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -77,6 +78,8 @@ class VendorInstruments:
     requests: Counter[str] = field(default_factory=Counter)
     statuses: Counter[str] = field(default_factory=Counter)
     injected: Counter[str] = field(default_factory=Counter)
+    # (route, started, finished, status) of recent requests, for critical-path analysis.
+    log: deque[tuple[str, float, float, int]] = field(default_factory=lambda: deque(maxlen=10_000))
 
     def snapshot(self) -> dict[str, Any]:
         return {
@@ -90,6 +93,7 @@ class VendorInstruments:
         self.requests.clear()
         self.statuses.clear()
         self.injected.clear()
+        self.log.clear()
 
 
 class Instruments:
@@ -115,6 +119,15 @@ class Instruments:
     def counters(self) -> dict[str, Any]:
         return {name: v.snapshot() for name, v in self._vendors.items()}
 
+    def request_log(self) -> list[dict[str, Any]]:
+        """Every recent request of every vendor, oldest first (monotonic seconds)."""
+        entries = [
+            {"vendor": name, "route": route, "started": start, "finished": end, "status": status}
+            for name, v in self._vendors.items()
+            for route, start, end, status in v.log
+        ]
+        return sorted(entries, key=lambda e: e["started"])
+
     def reset_counters(self, vendor: str | None = None) -> None:
         for name, v in self._vendors.items():
             if vendor is None or name == vendor:
@@ -130,21 +143,27 @@ class Instruments:
             request: web.Request,
             handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
         ) -> web.StreamResponse:
-            route = _route_template(request, vendor)
-            instruments.requests[f"{request.method} {route}"] += 1
-            settings = instruments.faults
-            if settings.applies_to(request):
-                injected = await _inject(settings, instruments, rng)
-                if injected is not None:
-                    instruments.statuses[str(injected.status)] += 1
-                    return injected
+            route = f"{request.method} {_route_template(request, vendor)}"
+            instruments.requests[route] += 1
+            started = time.monotonic()
+            status = 500
             try:
-                response = await handler(request)
-            except web.HTTPException as exc:
-                instruments.statuses[str(exc.status)] += 1
-                raise
-            instruments.statuses[str(response.status)] += 1
-            return response
+                settings = instruments.faults
+                if settings.applies_to(request):
+                    injected = await _inject(settings, instruments, rng)
+                    if injected is not None:
+                        status = injected.status
+                        return injected
+                try:
+                    response = await handler(request)
+                except web.HTTPException as exc:
+                    status = exc.status
+                    raise
+                status = response.status
+                return response
+            finally:
+                instruments.statuses[str(status)] += 1
+                instruments.log.append((route, started, time.monotonic(), status))
 
         return instrument
 
