@@ -7,6 +7,7 @@ from pathlib import Path
 
 import strawberry
 from strawberry import relay
+from strawberry.schema.config import StrawberryConfig
 
 from schema.access import Address, Building, Door, DoorCapabilities, Tenant, Unit, VendorName
 from schema.context import Info
@@ -71,6 +72,8 @@ schema = strawberry.federation.Schema(
     query=Query,
     types=[*ENTITIES, Address, DoorCapabilities, Occupancy, OccupancySample],
     extensions=[VendorErrors],
+    # A 300-unit building fits in one page of a connection.
+    config=StrawberryConfig(relay_max_results=1000),
 )
 
 
