@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from resolvers.access_loaders import AccessLoaders
+from resolvers.activity_loaders import ActivityLoaders
 from resolvers.occupancy_loaders import OccupancyLoaders
 from resolvers.services import Services
 
@@ -27,9 +28,11 @@ class RequestContext:
     sandbox_control_url: str | None = None
     access: AccessLoaders = field(init=False)
     occupancy: OccupancyLoaders = field(init=False)
+    activity: ActivityLoaders = field(init=False)
     # Vendor failures inside a field that still answered (a list missing one vendor's part).
     partial_errors: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.access = AccessLoaders(self.services)
         self.occupancy = OccupancyLoaders(self.services)
+        self.activity = ActivityLoaders(self.services)

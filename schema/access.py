@@ -15,6 +15,7 @@ from connectors.butterflymx.models import Building as BmxBuilding
 from connectors.butterflymx.models import Unit as BmxUnit
 from connectors.butterflymx.v4_models import V4Tenant
 from resolvers.doors import DoorView
+from schema.activity import AccessGuest, Call, CallType, DoorRelease, Keychain, filter_calls
 from schema.context import Info, partial, vendor_id
 from schema.federation import Entity
 
@@ -116,6 +117,13 @@ class Door(Entity, relay.Node):
         record = await info.context.access.unit.load(self.view.unit_id)
         return Unit.of(record) if record is not None else None
 
+    @strawberry.field(description="RemoteLock guests whose PIN opens this lock (others: empty).")
+    async def access_guests(self, info: Info) -> list[AccessGuest]:
+        if self.view.vendor != "remotelock":
+            return []
+        guests = await info.context.activity.guests_of_lock(self.view.vendor_id)
+        return [AccessGuest.of(g) for g in guests]
+
     @classmethod
     def of(cls, view: DoorView) -> Door:
         return cls(key=view.node_id, view=view)
@@ -204,6 +212,30 @@ class Unit(Entity, relay.Node):
     async def doors(self, info: Info) -> list[Door]:
         return [Door.of(v) for v in await unit_doors(info, self.record)]
 
+    @relay.connection(relay.ListConnection[Call], description="Intercom calls to this unit.")
+    async def calls(
+        self,
+        info: Info,
+        call_type: CallType | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Iterable[Call]:
+        calls = await info.context.activity.calls_of_units(self.record.id, [self.record.id])
+        return filter_calls(calls, call_type, since, until)
+
+    @relay.connection(relay.ListConnection[DoorRelease], description="Door openings, newest first.")
+    async def door_releases(
+        self, info: Info, since: datetime | None = None
+    ) -> Iterable[DoorRelease]:
+        records = await info.context.activity.door_releases_by_unit.load(self.record.id)
+        return [DoorRelease.of(r) for r in records if since is None or r.created_at >= since]
+
+    @strawberry.field(description="Visitor QR keychains issued for this unit.")
+    async def keychains(self, info: Info) -> list[Keychain]:
+        return [
+            Keychain.of(k) for k in await info.context.activity.keychains_of_unit(self.record.id)
+        ]
+
     @classmethod
     def of(cls, record: BmxUnit) -> Unit:
         return cls(key=f"butterflymx:{record.id}", record=record)
@@ -214,6 +246,23 @@ class Unit(Entity, relay.Node):
     ) -> list[Unit | None]:
         records = await info.context.access.unit.load_many([vendor_id(n) for n in node_ids])
         return [cls.of(r) if r is not None else None for r in records]
+
+
+@strawberry.type(description="A ButterflyMX intercom panel at a building entrance.")
+class Panel(relay.Node):
+    key: relay.NodeID[str]
+    name: str
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Panel | None]:
+        panels = {
+            f"butterflymx:{p.id}": p.name
+            for b in await info.context.access.all_buildings()
+            for p in b.panels
+        }
+        return [cls(key=n, name=panels[n]) if n in panels else None for n in node_ids]
 
 
 @strawberry.federation.type(
@@ -276,6 +325,33 @@ class Building(Entity, relay.Node):
             if (vendor is None or v.vendor == vendor.value)
             and (kind is None or v.kind == kind.value)
         ]
+
+    @strawberry.field(description="The building's intercom panels.")
+    def panels(self) -> list[Panel]:
+        return [Panel(key=f"butterflymx:{p.id}", name=p.name) for p in self.record.panels]
+
+    @relay.connection(relay.ListConnection[Call], description="Intercom calls, newest first.")
+    async def calls(
+        self,
+        info: Info,
+        call_type: CallType | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Iterable[Call]:
+        units = await info.context.access.units_by_building.load(self.record.id)
+        calls = await info.context.activity.calls_of_units(
+            f"building:{self.record.id}", [u.id for u in units]
+        )
+        return filter_calls(calls, call_type, since, until)
+
+    @relay.connection(relay.ListConnection[DoorRelease], description="Door openings, newest first.")
+    async def door_releases(
+        self, info: Info, since: datetime | None = None
+    ) -> Iterable[DoorRelease]:
+        units = await info.context.access.units_by_building.load(self.record.id)
+        groups = await info.context.activity.door_releases_by_unit.load_many([u.id for u in units])
+        records = sorted((r for g in groups for r in g), key=lambda r: r.created_at, reverse=True)
+        return [DoorRelease.of(r) for r in records if since is None or r.created_at >= since]
 
     @strawberry.field(description="The building's Butlr spaces (null when Butlr cannot answer).")
     async def spaces(

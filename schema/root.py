@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 
@@ -9,9 +10,20 @@ import strawberry
 from strawberry import relay
 from strawberry.schema.config import StrawberryConfig
 
-from schema.access import Address, Building, Door, DoorCapabilities, Tenant, Unit, VendorName
+from schema.access import (
+    Address,
+    Building,
+    Door,
+    DoorCapabilities,
+    Panel,
+    Tenant,
+    Unit,
+    VendorName,
+)
+from schema.activity import AccessGuest, Call, DoorRelease, Keychain, VirtualKey
 from schema.context import Info
 from schema.errors import VendorErrors
+from schema.me import Me
 from schema.occupancy import Hive, Occupancy, OccupancySample, Room, Sensor, Space
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
@@ -43,6 +55,17 @@ class Query:
         records = await info.context.access.all_buildings()
         return [Building.of(b) for b in sorted(records, key=lambda b: b.name)]
 
+    @strawberry.field(description="The ButterflyMX user this server acts as.")
+    async def me(self, info: Info) -> Me:
+        return await Me.load(info)
+
+    @relay.connection(
+        relay.ListConnection[AccessGuest], description="RemoteLock guests, by status if given."
+    )
+    async def access_guests(self, info: Info, status: str | None = None) -> Iterable[AccessGuest]:
+        guests = await info.context.activity.all_guests()
+        return [AccessGuest.of(g) for g in guests if status is None or g.status == status]
+
     @strawberry.field(description="Butlr spaces (all of them, mapped or not).")
     async def spaces(self, info: Info) -> list[Space]:
         return [Space.of(s) for s in await info.context.occupancy.all_spaces()]
@@ -70,7 +93,18 @@ ENTITIES = (Building, Unit, Tenant, Door, Space, Room, Sensor, Hive)
 
 schema = strawberry.federation.Schema(
     query=Query,
-    types=[*ENTITIES, Address, DoorCapabilities, Occupancy, OccupancySample],
+    types=[
+        *ENTITIES,
+        Address,
+        DoorCapabilities,
+        Occupancy,
+        OccupancySample,
+        Panel,
+        Call,
+        DoorRelease,
+        Keychain,
+        VirtualKey,
+    ],
     extensions=[VendorErrors],
     # A 300-unit building fits in one page of a connection.
     config=StrawberryConfig(relay_max_results=1000),

@@ -179,3 +179,34 @@ async def test_filters_on_units_and_doors(graph: Graph) -> None:
     assert len(building["locks"]) == 50
     assert building["points"]
     assert {d["kind"] for d in building["points"]} == {"ACCESS_POINT"}
+
+
+async def test_activity_and_visitor_keys_read_and_round_trip(graph: Graph) -> None:
+    body = await graph.query(
+        """{ buildings(first: 1) { edges { node {
+              panels { id name }
+              calls(first: 5, callType: MOBILE) { edges { node { id callType createdAt } } }
+              doorReleases(first: 3) { edges { node { id releaseMethod createdAt } } }
+              units(first: 2) { edges { node {
+                keychains { id kind virtualKeys { qrCodeImageUrl } }
+                doors { vendor accessGuests { id status pin } } } } } } } }
+            accessGuests(first: 3) { edges { node { id name status } } } }"""
+    )
+    assert "errors" not in body, body.get("errors")
+    building = _building(body)
+    calls = [e["node"] for e in building["calls"]["edges"]]
+    assert calls
+    assert {c["callType"] for c in calls} == {"MOBILE"}
+    assert [c["createdAt"] for c in calls] == sorted((c["createdAt"] for c in calls), reverse=True)
+    releases = [e["node"] for e in building["doorReleases"]["edges"]]
+    assert len(releases) == 3
+    guests = [
+        g for e in building["units"]["edges"] for d in e["node"]["doors"] for g in d["accessGuests"]
+    ]
+    ids = [building["panels"][0]["id"], calls[0]["id"], releases[0]["id"]]
+    ids += [g["id"] for g in guests[:1]]
+    ids += [e["node"]["id"] for e in body["data"]["accessGuests"]["edges"][:1]]
+    keychains = [k for e in building["units"]["edges"] for k in e["node"]["keychains"]]
+    ids += [k["id"] for k in keychains[:1]]
+    answer = await graph.query("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", ids=ids)
+    assert [n["id"] for n in answer["data"]["nodes"]] == ids
