@@ -71,7 +71,7 @@ def create_app(settings: Settings) -> Starlette:
         state.http = aiohttp.ClientSession()
         try:
             state.backends = await open_backends(settings, state.http)
-            state.services = build_services(state.backends, state.http)
+            state.services = build_services(settings, state.backends, state.http)
             yield
         finally:
             state.services = None

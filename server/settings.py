@@ -9,6 +9,9 @@ TOML layout (every key optional)::
     port = 8000
     sandbox_url = "http://127.0.0.1:8700/_control"   # use a running `concierge sandbox`
     demo_activity_s = 20                             # embedded sandbox: live demo events
+    site_map_file = "site-map.json"                  # cross-vendor joins (JSON or TOML)
+    reference_ttl_s = 300                            # cache: buildings, units, doors, rooms...
+    live_ttl_s = 10                                  # cache: occupancy, lock state, calls
 
     [vendors.butterflymx]                             # any vendor block switches that vendor
     auth_url = "https://accounts.butterflymx.com"     # from the sandbox to the real API
@@ -17,7 +20,8 @@ TOML layout (every key optional)::
     client_secret = "..."
 
 Environment: `CONCIERGE_HOST`, `CONCIERGE_PORT`, `CONCIERGE_SANDBOX_URL`,
-`CONCIERGE_DEMO_ACTIVITY_S`, and per vendor `CONCIERGE_<VENDOR>_<KEY>`
+`CONCIERGE_DEMO_ACTIVITY_S`, `CONCIERGE_SITE_MAP_FILE`, `CONCIERGE_REFERENCE_TTL_S`,
+`CONCIERGE_LIVE_TTL_S`, and per vendor `CONCIERGE_<VENDOR>_<KEY>`
 (e.g. `CONCIERGE_REMOTELOCK_CLIENT_SECRET`).
 """
 
@@ -77,6 +81,9 @@ class Settings:
     sandbox_url: str | None = None  # control URL of a standalone sandbox
     demo_activity_s: float = 20.0  # embedded sandbox: seconds between ambient demo events
     seed: int = 42
+    site_map_file: str | None = None  # otherwise the sandbox's site map (or none)
+    reference_ttl_s: float = 300.0
+    live_ttl_s: float = 10.0
     vendors: Mapping[str, VendorSettings] = field(default_factory=dict)  # configured (real) vendors
 
     @property
@@ -111,7 +118,9 @@ def load_settings(
         except (TypeError, ValueError) as exc:
             raise SettingsError(f"setting {key!r} must be {cast.__name__}, got {raw!r}") from exc
 
-    unknown = set(data) - {"host", "port", "sandbox_url", "demo_activity_s", "seed", "vendors"}
+    known = {"host", "port", "sandbox_url", "demo_activity_s", "seed", "vendors"}
+    known |= {"site_map_file", "reference_ttl_s", "live_ttl_s"}
+    unknown = set(data) - known
     if unknown:
         raise SettingsError(f"unknown settings in {path}: {sorted(unknown)}")
 
@@ -138,6 +147,9 @@ def load_settings(
         sandbox_url=pick("sandbox_url", str),
         demo_activity_s=pick("demo_activity_s", float),
         seed=pick("seed", int),
+        site_map_file=pick("site_map_file", str),
+        reference_ttl_s=pick("reference_ttl_s", float),
+        live_ttl_s=pick("live_ttl_s", float),
     )
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import tomllib
+from pathlib import Path
+
 import aiohttp
 
 from connectors.butlr.client import build_client as build_butlr
@@ -13,20 +17,21 @@ from connectors.remotelock.config import RemoteLockConfig
 from connectors.tokens import MemoryTokenStorage, TokenStorage
 from resolvers.cache import VendorCache
 from resolvers.services import Services
-from resolvers.sitemap import SiteMap
+from resolvers.sitemap import SiteMap, SiteMapError
 from server.backends import Backends
-from server.settings import SettingsError, VendorSettings
+from server.settings import Settings, SettingsError, VendorSettings
 
 
 def build_services(
+    settings: Settings,
     backends: Backends,
     session: aiohttp.ClientSession,
     *,
     storage: TokenStorage | None = None,
-    cache: VendorCache | None = None,
 ) -> Services:
     """One client per vendor on the shared `session`; a config mistake names the setting."""
     storage = storage or MemoryTokenStorage()
+    site_map = load_site_map(settings.site_map_file) if settings.site_map_file else None
     try:
         bmx = _butterflymx_config(backends.vendors["butterflymx"])
         rl = _remotelock_config(backends.vendors["remotelock"])
@@ -37,8 +42,8 @@ def build_services(
         butterflymx=build_butterflymx(bmx, session, storage),
         remotelock=build_remotelock(rl, session, storage),
         butlr=build_butlr(butlr, session, storage),
-        site_map=SiteMap.from_dict(backends.site_map or {}),
-        cache=cache or VendorCache(),
+        site_map=site_map or SiteMap.from_dict(backends.site_map or {}),
+        cache=VendorCache(reference_ttl_s=settings.reference_ttl_s, live_ttl_s=settings.live_ttl_s),
         accounts={
             "butterflymx": bmx.token_key,
             "remotelock": rl.account or rl.client_id,
@@ -81,3 +86,21 @@ def _butlr_config(v: VendorSettings) -> ButlrConfig:
         auth_url=v.auth_url,
         audience=c.get("audience") or AUDIENCE,
     )
+
+
+def load_site_map(path: str) -> SiteMap:
+    """The site map from a JSON or TOML file; a mistake names the file and the entry."""
+    try:
+        text = Path(path).read_text()
+    except OSError as exc:
+        raise SettingsError(f"site_map_file: cannot read {path}: {exc.strerror}") from exc
+    try:
+        data = tomllib.loads(text) if path.endswith(".toml") else json.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"site_map_file: {path} is not valid: {exc}") from exc
+    if not isinstance(data, dict):
+        raise SettingsError(f"site_map_file: {path} must hold an object")
+    try:
+        return SiteMap.from_dict(data)
+    except SiteMapError as exc:
+        raise SettingsError(f"site_map_file: {path}: {exc}") from exc
