@@ -51,7 +51,7 @@ def test_mistakes_name_the_file_and_the_entry(tmp_path: Path, content: str, mess
 
 
 def test_a_missing_file_is_named() -> None:
-    with pytest.raises(SettingsError, match="cannot read /nonexistent/site.json"):
+    with pytest.raises(SettingsError, match=r"cannot read /nonexistent/site\.json"):
         load_site_map("/nonexistent/site.json")
 
 
