@@ -12,9 +12,9 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from connectors.butlr.models import Hive, Room, Sensor, Space
+from connectors.butlr.models import Hive, Room, Sensor, Space, Zone
 from connectors.butlr.occupancy_models import RoomOccupancy
-from resolvers.batching import pick
+from resolvers.batching import grouped, pick
 from resolvers.services import Services
 
 
@@ -26,6 +26,7 @@ class OccupancyLoaders:
         self.sensor = DataLoader(self._sensors)
         self.hive = DataLoader(self._hives)
         self.current = DataLoader(self._current)
+        self.zones_by_space = DataLoader(self._zones_by_space)
 
     async def all_spaces(self) -> list[Space]:
         async def fetch() -> list[Space]:
@@ -68,6 +69,14 @@ class OccupancyLoaders:
                 found[key] = current.get(key)
                 cache.put("live", self._key("occupancy", key), found[key])
         return [found[key] for key in keys]
+
+    async def _zones_by_space(self, keys: Sequence[str]) -> list[list[Zone]]:
+        async def fetch(missing: list[str]) -> list[Zone]:
+            return await self._s.butlr.list_zones(missing)
+
+        return await grouped(
+            self._s.cache, "reference", self._key("zones"), keys, fetch, lambda z: z.space_id
+        )
 
     def _key(self, *parts: Any) -> tuple[Any, ...]:
         return ("butlr", self._s.account("butlr"), *parts)

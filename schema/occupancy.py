@@ -15,6 +15,7 @@ from connectors.butlr.models import Hive as ButlrHive
 from connectors.butlr.models import Room as ButlrRoom
 from connectors.butlr.models import Sensor as ButlrSensor
 from connectors.butlr.models import Space as ButlrSpace
+from connectors.butlr.models import Zone as ButlrZone
 from connectors.butlr.occupancy_models import RoomOccupancy
 from schema.context import Info, vendor_id
 from schema.federation import Entity
@@ -253,6 +254,34 @@ class Room(Entity, relay.Node):
         return [cls.of(r) if r is not None else None for r in records]
 
 
+@strawberry.type(description="A Butlr zone: an area of a space, optionally inside one room.")
+class Zone:
+    record: strawberry.Private[ButlrZone]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.id)
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.record.name
+
+    @strawberry.field
+    def type(self) -> str | None:
+        return self.record.type
+
+    @strawberry.field
+    def capacity(self) -> int:
+        return int(self.record.capacity)
+
+    @strawberry.field
+    async def room(self, info: Info) -> Room | None:
+        if self.record.room_id is None:
+            return None
+        record = await info.context.occupancy.room.load(self.record.room_id)
+        return Room.of(record) if record is not None else None
+
+
 @strawberry.federation.type(
     keys=["id"], description="A Butlr space: one floor plan of rooms, sensors and hives."
 )
@@ -275,6 +304,12 @@ class Space(Entity, relay.Node):
     @strawberry.field
     def rooms(self) -> list[Room]:
         return [Room.of(r) for r in self.record.rooms]
+
+    @strawberry.field
+    async def zones(self, info: Info) -> list[Zone]:
+        return [
+            Zone(record=z) for z in await info.context.occupancy.zones_by_space.load(self.record.id)
+        ]
 
     @strawberry.field
     def hives(self) -> list[Hive]:

@@ -18,7 +18,7 @@ query Dashboard($first: Int!) {
       doors { id name vendor kind state online battery capabilities { canUnlock canLock } }
     } } }
     accessPoints { id name kind }
-    spaces { id name occupancy { count quality }
+    spaces { id name occupancy { count quality } zones { id name room { id } }
       rooms { id name capacity occupancy { count capacity asOf quality }
               sensors { id macAddress batteryPercent } } }
   } } }
@@ -80,6 +80,9 @@ async def test_one_query_answers_a_building_across_three_vendors(graph: Graph) -
     assert all(r["occupancy"]["count"] <= r["occupancy"]["capacity"] for r in rooms)
     assert space["occupancy"]["count"] == sum(r["occupancy"]["count"] for r in rooms)
     assert all(len(r["sensors"]) == 2 for r in rooms)
+    assert space["zones"]
+    room_ids = {r["id"] for r in rooms}
+    assert all(z["room"] is None or z["room"]["id"] in room_ids for z in space["zones"])
 
 
 async def test_the_dashboard_costs_a_fixed_number_of_vendor_calls(graph: Graph) -> None:
