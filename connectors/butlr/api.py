@@ -1,0 +1,190 @@
+"""The request layer Butlr's resource modules share: URLs, cursor walks, batched fan-out.
+
+Every list is `{"data": [...], "next": cursor, "prev": cursor}`; the next page is
+`?cursor=<next>` and `""` means the end. We always ask for `?limit=100` (the sandbox's
+maximum; the reference names no page size) so a walk takes the fewest requests.
+
+Retries (decision; the reference says nothing on idempotency): GETs, PUT/PATCH updates
+that set fixed values, and the v3 reporting and detections queries (POSTs that only
+read) are retried on transient failures; creates and deletes never are, except when the
+connection could not even be opened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
+from datetime import timedelta
+from functools import partial
+from typing import Any, Final, TypeVar
+from urllib.parse import quote
+
+from connectors.butlr.auth import ButlrAuth
+from connectors.butlr.config import (
+    DEFAULT_FAN_OUT,
+    DEFAULT_OCCUPANCY_LOOKBACK,
+    MAX_PAGE_SIZE,
+    VENDOR,
+)
+from connectors.butlr.fields import Fields, protocol_error
+from connectors.http import Response, VendorHTTP
+from connectors.pagination import Page, walk
+from connectors.tokens import TokenManager
+
+T = TypeVar("T")
+Parser = Callable[[object, str], T]
+Params = list[tuple[str, str]]
+
+
+class Unset(enum.Enum):
+    """Marks an update argument that was not given."""
+
+    UNSET = "UNSET"
+
+
+UNSET: Final = Unset.UNSET
+
+
+def given(**values: Any) -> dict[str, Any]:
+    """The fields that were passed, without the UNSET ones."""
+    return {name: value for name, value in values.items() if value is not UNSET}
+
+
+def segment(value: str) -> str:
+    """One path segment: an id can never add a path or a query to the URL."""
+    if not value:
+        raise ValueError("butlr: an id must not be empty")
+    return quote(value, safe="")
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+async def fan_out(calls: Sequence[Callable[[], Awaitable[T]]], limit: int) -> list[T]:
+    """Run `calls` at most `limit` at a time; results in call order.
+
+    The first failure cancels the rest and is raised as itself (callers expect one
+    `VendorError`, not an `ExceptionGroup`).
+    """
+    gate = asyncio.Semaphore(limit)
+
+    async def one(call: Callable[[], Awaitable[T]]) -> T:
+        async with gate:
+            return await call()
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(one(call)) for call in calls]
+    except BaseExceptionGroup as failures:
+        first = failures.exceptions[0]
+        raise first  # noqa: B904 - re-raised as itself; its own cause chain is kept
+    return [task.result() for task in tasks]
+
+
+class ApiBase:
+    """What every Butlr resource method stands on; see `ButlrClient`."""
+
+    def __init__(
+        self,
+        http: VendorHTTP,
+        tokens: TokenManager,
+        api_url: str,
+        *,
+        auth: ButlrAuth | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+        fan_out: int = DEFAULT_FAN_OUT,
+        occupancy_lookback: timedelta = DEFAULT_OCCUPANCY_LOOKBACK,
+    ) -> None:
+        self.http = http
+        self.tokens = tokens
+        self.auth = auth
+        self.api_url = api_url.rstrip("/")
+        self.page_size = page_size
+        self.fan_out = fan_out
+        self.occupancy_lookback = occupancy_lookback
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        json_body: Any = None,
+        idempotent: bool | None = None,
+    ) -> Response:
+        return await self.http.request(
+            method,
+            self.api_url + path,
+            params=params,
+            json_body=json_body,
+            headers={"Accept": "application/json"},
+            tokens=self.tokens,
+            idempotent=idempotent,
+        )
+
+    async def _one(
+        self,
+        method: str,
+        path: str,
+        parse: Parser[T],
+        where: str,
+        *,
+        params: Params | None = None,
+        json_body: Any = None,
+        idempotent: bool | None = None,
+    ) -> T:
+        """A bare resource object (Butlr wraps single resources in no envelope)."""
+        response = await self._send(
+            method, path, params=params, json_body=json_body, idempotent=idempotent
+        )
+        return parse(response.body, where)
+
+    async def _created(self, path: str, items: list[dict[str, Any]], parse: Parser[T]) -> list[T]:
+        """A create: an array in, an array out. Never retried (a resend would make two)."""
+        response = await self._send("POST", path, json_body=items, idempotent=False)
+        where = f"POST {path}"
+        if not isinstance(response.body, list) or len(response.body) != len(items):
+            raise protocol_error(where, f"expected an array of {len(items)} created records")
+        return [parse(raw, f"{where}[{i}]") for i, raw in enumerate(response.body)]
+
+    async def _walk(
+        self, path: str, parse: Parser[T], where: str, params: Params | None = None
+    ) -> AsyncGenerator[T, None]:
+        """Every item of a list, following `next` until it is empty."""
+        fixed = [*(params or []), ("limit", str(self.page_size))]
+        seen = 0
+
+        async def fetch(cursor: str | None) -> Page[T, str]:
+            nonlocal seen
+            query = fixed if cursor is None else [*fixed, ("cursor", cursor)]
+            response = await self._send("GET", path, params=query)
+            envelope = Fields(response.body, where)
+            raw = envelope.data.get("data")
+            if not isinstance(raw, list):
+                raise protocol_error(where, "field 'data' should be a list")
+            items = [parse(item, f"{where}[{seen + i}]") for i, item in enumerate(raw)]
+            seen += len(items)
+            # Reference: the List Sensors sample has no `next`; absent reads as the end.
+            next_cursor = envelope.opt_text("next")
+            return Page(items, next_cursor if raw else None)
+
+        async for item in walk(fetch, vendor=VENDOR):
+            yield item
+
+    async def _all(
+        self, path: str, parse: Parser[T], where: str, params: Params | None = None
+    ) -> list[T]:
+        return [item async for item in self._walk(path, parse, where, params)]
+
+    async def _per_space(
+        self, space_ids: Iterable[str], fetch: Callable[[str], Awaitable[list[T]]]
+    ) -> list[T]:
+        """One list per space, fetched `fan_out` at a time, concatenated in `space_ids` order."""
+        calls = [partial(fetch, space_id) for space_id in unique(space_ids)]
+        return [item for items in await fan_out(calls, self.fan_out) for item in items]
+
+
+def details_param(details: bool) -> Params:
+    return [("details", "true")] if details else []

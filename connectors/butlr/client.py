@@ -1,0 +1,69 @@
+"""`ButlrClient` and `build_client`, which wires it to the shared connector core."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from connectors.breaker import CircuitBreaker
+from connectors.butlr.auth import ButlrAuth, build_token_manager
+from connectors.butlr.config import VENDOR, ButlrConfig
+from connectors.butlr.devices import DevicesApi
+from connectors.butlr.errors import read_error
+from connectors.butlr.occupancy import OccupancyApi
+from connectors.butlr.places import PlacesApi
+from connectors.http import VendorHTTP, retry_after_header
+from connectors.ratelimit import RateLimiter
+from connectors.tokens import TokenStorage
+
+
+class ButlrClient(PlacesApi, DevicesApi, OccupancyApi):
+    """The Butlr API (REST v2 places and devices, v3 occupancy) for one account.
+
+    Construct it with `(http, tokens, api_url)` (plus `auth`, `page_size`, `fan_out` and
+    `occupancy_lookback`), or let `build_client` wire it. List methods walk every page
+    and take id lists so dataloaders can batch: per-space lists are fetched concurrently,
+    account-wide lists once and filtered here. Butlr sends no webhooks (see `webhooks`).
+    """
+
+    async def reauthorize(self) -> None:
+        """Log in again (client credentials, or the configured user) and clear the
+        "needs re-authorisation" mark a refused refresh left on this account."""
+        await self.tokens.reauthorize()
+
+
+def build_client(
+    config: ButlrConfig,
+    session: aiohttp.ClientSession,
+    storage: TokenStorage,
+    *,
+    limiter: RateLimiter | None = None,
+) -> ButlrClient:
+    """A client on the shared `session`, keeping tokens in `storage`.
+
+    Login and API share one host, so one transport (breaker and limiter) serves both.
+    Pass `limiter` to share one across clients of an account; otherwise the client gets
+    its own from `config.rate_limit_per_minute` (None: no client-side limit).
+    """
+    if limiter is None and config.rate_limit_per_minute is not None:
+        limiter = RateLimiter(config.rate_limit_per_minute, 60.0)
+    http = VendorHTTP(
+        VENDOR,
+        session,
+        timeouts=config.timeouts,
+        retry=config.retry,
+        breaker=CircuitBreaker(VENDOR, config.circuit_threshold, config.circuit_recovery_s),
+        limiter=limiter,
+        read_error=read_error,
+        read_wait=retry_after_header,  # 429s (undocumented) carry Retry-After in the sandbox
+    )
+    auth = ButlrAuth(http, config, storage)
+    tokens = build_token_manager(auth, config, storage)
+    return ButlrClient(
+        http,
+        tokens,
+        config.api_url,
+        auth=auth,
+        page_size=config.page_size,
+        fan_out=config.fan_out,
+        occupancy_lookback=config.occupancy_lookback,
+    )
