@@ -35,7 +35,7 @@ from connectors.errors import (
     VendorTimeoutError,
     VendorUnavailableError,
 )
-from connectors.policy import DEFAULT_RETRY, DEFAULT_TIMEOUTS, RetryPolicy, Timeouts
+from connectors.policy import DEFAULT_RETRY, DEFAULT_TIMEOUTS, RetryPolicy, Timeouts, remaining
 from connectors.ratelimit import RateLimiter
 from connectors.tokens import TokenManager
 
@@ -138,8 +138,11 @@ class VendorHTTP:
                 continue
             except VendorError as exc:
                 delay = self._retry_delay(exc, policy, attempt, safe)
+                left = remaining()
                 if delay is None or slept + delay > policy.budget:
                     raise
+                if left is not None and delay >= left:
+                    raise  # the caller's deadline comes first: answer with what we know
                 log.info(
                     "%s %s %s failed (%s); retry %d in %.2fs",
                     self.vendor,
@@ -181,9 +184,18 @@ class VendorHTTP:
         token: str | None,
     ) -> Response:
         assert self.breaker is not None
-        self.breaker.before_call()
+        context = _Context(vendor=self.vendor, method=method, url=_public(url))
+        left = remaining()
+        if left is not None and left <= 0:
+            raise VendorTimeoutError("the request's deadline passed before this call", **context)
         if self.limiter is not None:
-            await self.limiter.acquire()
+            try:
+                await asyncio.wait_for(self.limiter.acquire(), left)
+            except TimeoutError as exc:
+                raise VendorTimeoutError(
+                    "the request's deadline passed waiting for the rate limit", **context
+                ) from exc
+        self.breaker.before_call()  # after the limiter: a half-open probe must not wait
         sent_headers = dict(headers or {})
         if token is not None:
             sent_headers["Authorization"] = f"Bearer {token}"
@@ -193,8 +205,8 @@ class VendorHTTP:
             sent_headers.setdefault("Content-Type", "application/json")
         elif form is not None:
             kwargs["data"] = dict(form)
-        timeout = aiohttp.ClientTimeout(total=self.timeouts.total, connect=self.timeouts.connect)
-        context = _Context(vendor=self.vendor, method=method, url=_public(url))
+        total = self.timeouts.total if left is None else min(self.timeouts.total, left)
+        timeout = aiohttp.ClientTimeout(total=total, connect=min(self.timeouts.connect, total))
         self.calls += 1
         try:
             async with self.session.request(method, url, timeout=timeout, **kwargs) as response:
@@ -202,9 +214,7 @@ class VendorHTTP:
                 status, response_headers = response.status, response.headers
         except TimeoutError as exc:
             self.breaker.record_failure()
-            raise VendorTimeoutError(
-                f"no answer within {self.timeouts.total:g}s", **context
-            ) from exc
+            raise VendorTimeoutError(f"no answer within {total:.3g}s", **context) from exc
         except aiohttp.ClientConnectorError as exc:
             self.breaker.record_failure()
             raise _ConnectError(f"cannot connect: {exc.os_error}", **context) from exc

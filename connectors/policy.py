@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import time
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
 
@@ -40,3 +42,23 @@ class RetryPolicy:
 DEFAULT_TIMEOUTS = Timeouts()
 DEFAULT_RETRY = RetryPolicy()
 NO_RETRY = RetryPolicy(attempts=1)
+
+
+# The caller's overall budget (a GraphQL request's), as a monotonic deadline. Every vendor
+# call made in this context, retries and token renewals included, ends by then.
+_deadline: ContextVar[float | None] = ContextVar("concierge_vendor_deadline", default=None)
+
+
+def set_deadline(seconds: float) -> Token[float | None]:
+    """Give every vendor call from this context `seconds` in total; reset with the token."""
+    return _deadline.set(time.monotonic() + seconds)
+
+
+def reset_deadline(token: Token[float | None]) -> None:
+    _deadline.reset(token)
+
+
+def remaining() -> float | None:
+    """Seconds left before the context's deadline, or None when there is none."""
+    deadline = _deadline.get()
+    return None if deadline is None else deadline - time.monotonic()

@@ -16,6 +16,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from connectors.policy import set_deadline
 from resolvers.context import RequestContext, VendorEndpoint
 from resolvers.services import Services
 from schema import schema
@@ -49,6 +50,8 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
         self._state.graphql_requests += 1
+        # The deadline lives in this request's context; every vendor call made for it obeys.
+        set_deadline(self._state.settings.request_timeout_s)
         backends, services = self._state.backends, self._state.services
         if backends is None or services is None:
             raise RuntimeError("GraphQL request before the server finished starting")

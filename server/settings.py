@@ -12,6 +12,7 @@ TOML layout (every key optional)::
     site_map_file = "site-map.json"                  # cross-vendor joins (JSON or TOML)
     reference_ttl_s = 300                            # cache: buildings, units, doors, rooms...
     live_ttl_s = 10                                  # cache: occupancy, lock state, calls
+    request_timeout_s = 5                            # vendor calls of one GraphQL request
 
     [vendors.butterflymx]                             # any vendor block switches that vendor
     auth_url = "https://accounts.butterflymx.com"     # from the sandbox to the real API
@@ -21,7 +22,7 @@ TOML layout (every key optional)::
 
 Environment: `CONCIERGE_HOST`, `CONCIERGE_PORT`, `CONCIERGE_SANDBOX_URL`,
 `CONCIERGE_DEMO_ACTIVITY_S`, `CONCIERGE_SITE_MAP_FILE`, `CONCIERGE_REFERENCE_TTL_S`,
-`CONCIERGE_LIVE_TTL_S`, and per vendor `CONCIERGE_<VENDOR>_<KEY>`
+`CONCIERGE_LIVE_TTL_S`, `CONCIERGE_REQUEST_TIMEOUT_S`, and per vendor `CONCIERGE_<VENDOR>_<KEY>`
 (e.g. `CONCIERGE_REMOTELOCK_CLIENT_SECRET`).
 """
 
@@ -84,6 +85,9 @@ class Settings:
     site_map_file: str | None = None  # otherwise the sandbox's site map (or none)
     reference_ttl_s: float = 300.0
     live_ttl_s: float = 10.0
+    # Every vendor call a GraphQL request makes (retries included) ends within this; fields
+    # still waiting then answer null with VENDOR_TIMEOUT instead of holding the response.
+    request_timeout_s: float = 5.0
     vendors: Mapping[str, VendorSettings] = field(default_factory=dict)  # configured (real) vendors
 
     @property
@@ -119,7 +123,7 @@ def load_settings(
             raise SettingsError(f"setting {key!r} must be {cast.__name__}, got {raw!r}") from exc
 
     known = {"host", "port", "sandbox_url", "demo_activity_s", "seed", "vendors"}
-    known |= {"site_map_file", "reference_ttl_s", "live_ttl_s"}
+    known |= {"site_map_file", "reference_ttl_s", "live_ttl_s", "request_timeout_s"}
     unknown = set(data) - known
     if unknown:
         raise SettingsError(f"unknown settings in {path}: {sorted(unknown)}")
@@ -150,6 +154,7 @@ def load_settings(
         site_map_file=pick("site_map_file", str),
         reference_ttl_s=pick("reference_ttl_s", float),
         live_ttl_s=pick("live_ttl_s", float),
+        request_timeout_s=pick("request_timeout_s", float),
     )
 
 

@@ -69,9 +69,15 @@ async def sandbox(
 
 
 @pytest.fixture
-async def concierge_url() -> AsyncIterator[str]:
+def concierge_settings() -> Settings:
+    """Override in a test module to start the server differently."""
+    return Settings(demo_activity_s=0)
+
+
+@pytest.fixture
+async def concierge_url(concierge_settings: Settings) -> AsyncIterator[str]:
     """A real Concierge server (uvicorn on a loopback port) with its embedded sandbox."""
-    app = create_app(Settings(demo_activity_s=0))
+    app = create_app(concierge_settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
