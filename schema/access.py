@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+from collections.abc import Awaitable, Iterable
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -16,7 +17,7 @@ from connectors.butterflymx.models import Unit as BmxUnit
 from connectors.butterflymx.v4_models import V4Tenant
 from resolvers.doors import DoorView
 from schema.activity import AccessGuest, Call, CallType, DoorRelease, Keychain, filter_calls
-from schema.context import Info, partial, vendor_id
+from schema.context import Info, partial, selected_names, vendor_id
 from schema.federation import Entity
 
 if TYPE_CHECKING:
@@ -299,7 +300,10 @@ class Building(Entity, relay.Node):
     async def units(
         self, info: Info, floor: int | None = None, label: str | None = None
     ) -> Iterable[Unit]:
-        records = await info.context.access.units_by_building.load(self.record.id)
+        records, _ = await asyncio.gather(
+            info.context.access.units_by_building.load(self.record.id),
+            prefetch_for_units(info, self.record.id),
+        )
         return [
             Unit.of(u)
             for u in sorted(records, key=lambda u: (u.floor_number or 0, u.label))
@@ -382,26 +386,56 @@ async def access_point_doors(info: Info, building_id: str) -> list[DoorView]:
 
 async def building_doors(info: Info, building_id: str) -> list[DoorView]:
     """Access points and unit locks from both vendors; a failing vendor is reported, not fatal."""
-    from resolvers.doors import from_bmx_device, from_remotelock
+    from resolvers.doors import from_access_point, from_bmx_device, from_remotelock
 
     loaders = info.context.access
     site = info.context.services.site_map
-    views: list[DoorView] = await access_point_doors(info, building_id)
-    devices: list[Any] = await loaders.bmx_devices_by_building.load(building_id)
+    entry = site.building(building_id)
+    locations = list(entry.remotelock_location_ids) if entry is not None else []
+    # The three sources are independent: one round trip, not three.
+    points, devices, groups = await asyncio.gather(
+        loaders.access_points_by_building.load(building_id),
+        loaders.bmx_devices_by_building.load(building_id),
+        partial(info, loaders.remotelock_locks_by_location.load_many(locations)),
+        return_exceptions=True,
+    )
+    if isinstance(points, BaseException):
+        raise points
+    if isinstance(devices, BaseException):
+        raise devices
+    if isinstance(groups, BaseException):
+        raise groups
+    views = [from_access_point(ap) for ap in points]
     views += [
         from_bmx_device(d, site)
         for d in devices
         if d.type == "smart_lock" and site.lock("butterflymx", str(d.id)) is not None
     ]
-    entry = site.building(building_id)
-    if entry is not None and entry.remotelock_location_ids:
-        groups = await partial(
-            info,
-            loaders.remotelock_locks_by_location.load_many(list(entry.remotelock_location_ids)),
-        )
-        for group in groups or []:
-            views += [from_remotelock(d, site) for d in group]
+    for group in groups or []:
+        views += [from_remotelock(d, site) for d in group]
     return views
+
+
+async def prefetch_for_units(info: Info, building_id: str) -> None:
+    """Start what the units' fields will need while the units themselves load.
+
+    Tenants and door locks depend on the building, not on each unit, so asking for them
+    now takes them off the critical path. Failures are left for the fields to report.
+    """
+    wanted = selected_names(info)
+    loaders = info.context.access
+    jobs: list[Awaitable[Any]] = []
+    if "tenants" in wanted:
+        jobs.append(loaders.all_tenants())
+    if "doors" in wanted:
+        entry = info.context.services.site_map.building(building_id)
+        jobs.append(loaders.bmx_devices_by_building.load(building_id))
+        jobs.append(loaders.access_points_by_building.load(building_id))
+        if entry is not None and entry.remotelock_location_ids:
+            jobs.append(
+                loaders.remotelock_locks_by_location.load_many(list(entry.remotelock_location_ids))
+            )
+    await asyncio.gather(*jobs, return_exceptions=True)
 
 
 async def unit_doors(info: Info, unit: BmxUnit) -> list[DoorView]:

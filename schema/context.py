@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from graphql import GraphQLError
 from strawberry.types import Info as StrawberryInfo
@@ -38,3 +38,16 @@ async def partial(info: Info, awaitable: Awaitable[T]) -> T | None:
 def vendor_id(node_id: str) -> str:
     """The vendor's own ID from a node id like `butterflymx:11741`."""
     return node_id.partition(":")[2]
+
+
+def selected_names(info: Info) -> set[str]:
+    """Every field name selected anywhere below the current field (fragments included)."""
+    names: set[str] = set()
+    stack: list[Any] = list(info.selected_fields)
+    while stack:
+        node = stack.pop()
+        name = getattr(node, "name", None)
+        if isinstance(name, str):
+            names.add(name)
+        stack.extend(getattr(node, "selections", None) or [])
+    return names

@@ -126,6 +126,7 @@ class Document:
     data: Any  # one resource object, a list of them, or null; parsed by the caller
     included: Included
     next_url: str | None
+    last_url: str | None = None
 
     def items(self) -> list[Any]:
         if not isinstance(self.data, list):
@@ -142,6 +143,7 @@ def document(body: object) -> Document:
         data=top.data["data"],
         included=Included.parse(top.data.get("included")),
         next_url=links.opt_text("next") if links is not None else None,
+        last_url=links.opt_text("last") if links is not None else None,
     )
 
 
