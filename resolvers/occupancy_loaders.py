@@ -70,6 +70,27 @@ class OccupancyLoaders:
                 cache.put("live", self._key("occupancy", key), found[key])
         return [found[key] for key in keys]
 
+    async def prefetch_current(self, space_ids: list[str]) -> None:
+        """Current occupancy of every room of `space_ids`, before the rooms are known.
+
+        One reporting call by space id needs no room list, so it runs alongside the spaces
+        listing instead of after it. Rooms without a recent sample are simply not cached:
+        asking for one later costs a call for those rooms alone.
+        """
+        if not space_ids:
+            return
+        cache = self._s.cache
+        missing = [
+            sid for sid in space_ids if not cache.peek("live", self._key("space_current", sid))[0]
+        ]
+        if not missing:
+            return
+        current = await self._s.butlr.get_current_occupancy(space_ids=missing)
+        for room_id, sample in current.items():
+            cache.put("live", self._key("occupancy", room_id), sample)
+        for sid in missing:
+            cache.put("live", self._key("space_current", sid), True)
+
     async def _zones_by_space(self, keys: Sequence[str]) -> list[list[Zone]]:
         async def fetch(missing: list[str]) -> list[Zone]:
             return await self._s.butlr.list_zones(missing)

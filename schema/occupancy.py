@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+from collections.abc import Awaitable, Iterable
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 import strawberry.federation
@@ -17,7 +18,7 @@ from connectors.butlr.models import Sensor as ButlrSensor
 from connectors.butlr.models import Space as ButlrSpace
 from connectors.butlr.models import Zone as ButlrZone
 from connectors.butlr.occupancy_models import RoomOccupancy
-from schema.context import Info, vendor_id
+from schema.context import Info, selected_names, vendor_id
 from schema.federation import Entity
 
 if TYPE_CHECKING:
@@ -368,5 +369,13 @@ async def spaces_of_building(info: Info, building_id: str) -> list[Space]:
     entry = info.context.services.site_map.building(building_id)
     if entry is None or not entry.butlr_space_ids:
         return []
-    records = await info.context.occupancy.space.load_many(list(entry.butlr_space_ids))
+    loaders = info.context.occupancy
+    space_ids = list(entry.butlr_space_ids)
+    jobs: list[Awaitable[Any]] = [loaders.space.load_many(space_ids)]
+    if "occupancy" in selected_names(info):
+        jobs.append(loaders.prefetch_current(space_ids))
+    records, *prefetched = await asyncio.gather(*jobs, return_exceptions=True)
+    if isinstance(records, BaseException):
+        raise records
+    del prefetched  # a failed prefetch is reported by the occupancy fields themselves
     return [Space.of(r) for r in records if r is not None]
