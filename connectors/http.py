@@ -160,6 +160,8 @@ class VendorHTTP:
     ) -> float | None:
         if attempt >= policy.attempts or isinstance(exc, CircuitOpenError):
             return None
+        if self.breaker is not None and self.breaker.state == "open":
+            return None  # that failure opened the circuit: a retry would fail fast anyway
         if isinstance(exc, _ConnectError):
             return policy.backoff(attempt, self.rng)  # nothing was sent: always safe
         if not safe or not exc.transient:

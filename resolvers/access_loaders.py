@@ -9,18 +9,33 @@ batch of locations. Everything sits on the shared reference cache.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiodataloader import DataLoader
 
 from connectors.butterflymx.models import Building, Unit
 from connectors.butterflymx.v4_models import AccessPoint, V4Device, V4Tenant
+from connectors.errors import VendorError
 from connectors.remotelock.models import Device as RemoteLockDevice
 from resolvers import doors
 from resolvers.batching import grouped, index, pick
 from resolvers.doors import DoorView
 from resolvers.services import Services
+
+
+@dataclass
+class BuildingDoors:
+    """A building's doors; `remotelock_error` when RemoteLock's part could not be read."""
+
+    views: list[DoorView]
+    remotelock_error: VendorError | None = None
+    by_key: dict[tuple[str, str], DoorView] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_key = {(v.vendor, v.vendor_id): v for v in self.views}
 
 
 class AccessLoaders:
@@ -35,6 +50,8 @@ class AccessLoaders:
         self.bmx_devices_by_building = DataLoader(self._bmx_devices_by_building)
         self.remotelock_locks_by_location = DataLoader(self._remotelock_locks_by_location)
         self.door = DataLoader(self._doors)
+        self._door_sets = DataLoader(self._doors_of_building)
+        self._tenants_grouped: dict[str, list[V4Tenant]] | None = None
 
     # Whole collections, cached as one entry each.
 
@@ -72,7 +89,12 @@ class AccessLoaders:
 
     async def _tenants_by_unit(self, keys: Sequence[str]) -> list[list[V4Tenant]]:
         tenants = await self.all_tenants()
-        return [[t for t in tenants if str(t.unit.id) == key] for key in keys]
+        if self._tenants_grouped is None:
+            grouped_tenants: dict[str, list[V4Tenant]] = {}
+            for tenant in tenants:
+                grouped_tenants.setdefault(str(tenant.unit.id), []).append(tenant)
+            self._tenants_grouped = grouped_tenants
+        return [self._tenants_grouped.get(key, []) for key in keys]
 
     async def _access_points_by_building(self, keys: Sequence[str]) -> list[list[AccessPoint]]:
         async def fetch(missing: list[str]) -> list[AccessPoint]:
@@ -115,6 +137,59 @@ class AccessLoaders:
             fetch,
             lambda d: d.location_id,
         )
+
+    async def doors_of_building(self, building_id: str) -> BuildingDoors:
+        """Every door of the building, assembled once per request however many ask."""
+        doors = await self._door_sets.load(building_id)
+        assert isinstance(doors, BuildingDoors)  # the loader raises a key's exception itself
+        return doors
+
+    async def _doors_of_building(self, keys: Sequence[str]) -> list[BuildingDoors | Exception]:
+        """Every door of each building, assembled once per request."""
+        sets = await asyncio.gather(*(self._assemble(key) for key in keys), return_exceptions=True)
+        out: list[BuildingDoors | Exception] = []
+        for outcome in sets:
+            if isinstance(outcome, Exception):
+                out.append(outcome)
+            elif isinstance(outcome, BaseException):
+                raise outcome  # cancellation
+            else:
+                out.append(outcome)
+        return out
+
+    async def _assemble(self, building_id: str) -> BuildingDoors:
+        site = self._s.site_map
+        entry = site.building(building_id)
+        locations = list(entry.remotelock_location_ids) if entry is not None else []
+
+        async def remotelock() -> list[list[RemoteLockDevice]]:
+            return await self.remotelock_locks_by_location.load_many(locations) if locations else []
+
+        # The three sources are independent: one round trip, not three.
+        points, devices, groups = await asyncio.gather(
+            self.access_points_by_building.load(building_id),
+            self.bmx_devices_by_building.load(building_id),
+            remotelock(),
+            return_exceptions=True,
+        )
+        if isinstance(points, BaseException):
+            raise points
+        if isinstance(devices, BaseException):
+            raise devices
+        remotelock_error: VendorError | None = None
+        if isinstance(groups, VendorError):
+            remotelock_error, groups = groups, []
+        elif isinstance(groups, BaseException):
+            raise groups
+        views = [doors.from_access_point(ap) for ap in points]
+        views += [
+            doors.from_bmx_device(d, site)
+            for d in devices
+            if d.type == "smart_lock" and site.lock("butterflymx", str(d.id)) is not None
+        ]
+        for group in groups:
+            views += [doors.from_remotelock(d, site) for d in group]
+        return BuildingDoors(views, remotelock_error)
 
     async def _doors(self, keys: Sequence[str]) -> list[DoorView | None]:
         """Doors by node id (`<source>:<vendor id>`), for `node(id:)` and entity lookups."""

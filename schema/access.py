@@ -17,7 +17,7 @@ from connectors.butterflymx.models import Unit as BmxUnit
 from connectors.butterflymx.v4_models import V4Tenant
 from resolvers.doors import DoorView
 from schema.activity import AccessGuest, Call, CallType, DoorRelease, Keychain, filter_calls
-from schema.context import Info, partial, selected_names, vendor_id
+from schema.context import Info, report, selected_names, vendor_id
 from schema.federation import Entity
 
 if TYPE_CHECKING:
@@ -385,35 +385,11 @@ async def access_point_doors(info: Info, building_id: str) -> list[DoorView]:
 
 
 async def building_doors(info: Info, building_id: str) -> list[DoorView]:
-    """Access points and unit locks from both vendors; a failing vendor is reported, not fatal."""
-    from resolvers.doors import from_access_point, from_bmx_device, from_remotelock
-
-    loaders = info.context.access
-    site = info.context.services.site_map
-    entry = site.building(building_id)
-    locations = list(entry.remotelock_location_ids) if entry is not None else []
-    # The three sources are independent: one round trip, not three.
-    points, devices, groups = await asyncio.gather(
-        loaders.access_points_by_building.load(building_id),
-        loaders.bmx_devices_by_building.load(building_id),
-        partial(info, loaders.remotelock_locks_by_location.load_many(locations)),
-        return_exceptions=True,
-    )
-    if isinstance(points, BaseException):
-        raise points
-    if isinstance(devices, BaseException):
-        raise devices
-    if isinstance(groups, BaseException):
-        raise groups
-    views = [from_access_point(ap) for ap in points]
-    views += [
-        from_bmx_device(d, site)
-        for d in devices
-        if d.type == "smart_lock" and site.lock("butterflymx", str(d.id)) is not None
-    ]
-    for group in groups or []:
-        views += [from_remotelock(d, site) for d in group]
-    return views
+    """Access points and unit locks from both vendors; a failing RemoteLock is reported here."""
+    doors = await info.context.access.doors_of_building(building_id)
+    if doors.remotelock_error is not None:
+        report(info, doors.remotelock_error)
+    return doors.views
 
 
 async def prefetch_for_units(info: Info, building_id: str) -> None:
@@ -428,21 +404,17 @@ async def prefetch_for_units(info: Info, building_id: str) -> None:
     if "tenants" in wanted:
         jobs.append(loaders.all_tenants())
     if "doors" in wanted:
-        entry = info.context.services.site_map.building(building_id)
-        jobs.append(loaders.bmx_devices_by_building.load(building_id))
-        jobs.append(loaders.access_points_by_building.load(building_id))
-        if entry is not None and entry.remotelock_location_ids:
-            jobs.append(
-                loaders.remotelock_locks_by_location.load_many(list(entry.remotelock_location_ids))
-            )
+        jobs.append(loaders.doors_of_building(building_id))
     await asyncio.gather(*jobs, return_exceptions=True)
 
 
 async def unit_doors(info: Info, unit: BmxUnit) -> list[DoorView]:
-    site = info.context.services.site_map
-    wanted = {(lock.vendor, lock.vendor_id) for lock in site.locks_for_unit(unit.id)}
+    wanted = [
+        (lk.vendor, lk.vendor_id) for lk in info.context.services.site_map.locks_for_unit(unit.id)
+    ]
     if not wanted or unit.building_id is None:
         return []
-    return [
-        v for v in await building_doors(info, unit.building_id) if (v.vendor, v.vendor_id) in wanted
-    ]
+    doors = await info.context.access.doors_of_building(unit.building_id)
+    if doors.remotelock_error is not None and any(v == "remotelock" for v, _ in wanted):
+        report(info, doors.remotelock_error)  # only units whose lock is RemoteLock's lost one
+    return [doors.by_key[key] for key in wanted if key in doors.by_key]

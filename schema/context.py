@@ -25,14 +25,19 @@ async def partial(info: Info, awaitable: Awaitable[T]) -> T | None:
     try:
         return await awaitable
     except VendorError as exc:
-        info.context.partial_errors.append(
-            GraphQLError(
-                vendor_error_message(exc),
-                path=info.path.as_list(),
-                extensions=vendor_error_extensions(exc),
-            )
-        )
+        report(info, exc)
         return None
+
+
+def report(info: Info, exc: VendorError) -> None:
+    """Record a vendor failure at this field's path while the field still answers."""
+    info.context.partial_errors.append(
+        GraphQLError(
+            vendor_error_message(exc),
+            path=info.path.as_list(),
+            extensions=vendor_error_extensions(exc),
+        )
+    )
 
 
 def vendor_id(node_id: str) -> str:

@@ -8,6 +8,7 @@ Other exceptions are bugs: they keep their error and are logged with a traceback
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 from graphql import GraphQLError
@@ -16,6 +17,8 @@ from strawberry.extensions import SchemaExtension
 from connectors.errors import VendorError
 from resolvers.context import RequestContext
 from resolvers.errors import vendor_error_extensions, vendor_error_message
+
+log = logging.getLogger(__name__)
 
 
 class VendorErrors(SchemaExtension):
@@ -34,6 +37,7 @@ class VendorErrors(SchemaExtension):
                         nodes=error.nodes,
                         path=error.path,
                         extensions=vendor_error_extensions(original),
+                        original_error=original,
                     )
                 )
             else:
@@ -42,3 +46,14 @@ class VendorErrors(SchemaExtension):
         if isinstance(context, RequestContext):
             errors.extend(context.partial_errors)
         result.errors = errors or None
+
+
+def log_errors(errors: list[GraphQLError]) -> None:
+    """Vendor failures are expected: the circuit breaker logs a vendor going down and
+    recovering once; each affected field only gets a debug line. Anything else is a bug
+    and is logged with its traceback."""
+    for error in errors:
+        if isinstance(error.original_error, VendorError):
+            log.debug("vendor failure at %s: %s", error.path, error.original_error)
+        else:
+            log.error("GraphQL error at %s", error.path, exc_info=error.original_error or error)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry.federation
@@ -371,11 +371,16 @@ async def spaces_of_building(info: Info, building_id: str) -> list[Space]:
         return []
     loaders = info.context.occupancy
     space_ids = list(entry.butlr_space_ids)
-    jobs: list[Awaitable[Any]] = [loaders.space.load_many(space_ids)]
+    prefetch: asyncio.Task[None] | None = None
     if "occupancy" in selected_names(info):
-        jobs.append(loaders.prefetch_current(space_ids))
-    records, *prefetched = await asyncio.gather(*jobs, return_exceptions=True)
-    if isinstance(records, BaseException):
-        raise records
-    del prefetched  # a failed prefetch is reported by the occupancy fields themselves
+        prefetch = asyncio.ensure_future(loaders.prefetch_current(space_ids))
+    try:
+        records = await loaders.space.load_many(space_ids)
+    except BaseException:
+        if prefetch is not None:
+            prefetch.cancel()  # no spaces, no occupancy fields: don't wait for it
+        raise
+    if prefetch is not None:
+        # A failed prefetch is reported by the occupancy fields themselves.
+        await asyncio.gather(prefetch, return_exceptions=True)
     return [Space.of(r) for r in records if r is not None]

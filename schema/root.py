@@ -7,8 +7,10 @@ from enum import Enum
 from pathlib import Path
 
 import strawberry
+from graphql import GraphQLError
 from strawberry import relay
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from schema.access import (
     Address,
@@ -22,7 +24,7 @@ from schema.access import (
 )
 from schema.activity import AccessGuest, Call, DoorRelease, Keychain, VirtualKey
 from schema.context import Info
-from schema.errors import VendorErrors
+from schema.errors import VendorErrors, log_errors
 from schema.me import Me
 from schema.occupancy import Hive, Occupancy, OccupancySample, Room, Sensor, Space
 
@@ -91,7 +93,15 @@ class Query:
 
 ENTITIES = (Building, Unit, Tenant, Door, Space, Room, Sensor, Hive)
 
-schema = strawberry.federation.Schema(
+
+class ConciergeSchema(strawberry.federation.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_errors(errors)
+
+
+schema = ConciergeSchema(
     query=Query,
     types=[
         *ENTITIES,

@@ -17,7 +17,11 @@ from schema.root import schema
 REPO = Path(__file__).resolve().parents[2]
 # Installed once, then reused: `npm install` is the slow part of this test.
 COMPOSITION_DIR = REPO / ".cache" / "apollo-composition"
-COMPOSITION_PACKAGE = COMPOSITION_DIR / "node_modules" / "@apollo" / "composition"
+# Both must be there: an interrupted install can leave the first without its `graphql` peer.
+INSTALLED = (
+    COMPOSITION_DIR / "node_modules" / "@apollo" / "composition" / "package.json",
+    COMPOSITION_DIR / "node_modules" / "graphql" / "package.json",
+)
 NPM_TIMEOUT_S = 300
 COMPOSE_SCRIPT = """
 const { readFileSync } = require("node:fs");
@@ -40,7 +44,7 @@ def _node_tools() -> tuple[str, str]:
 
 
 def _install_composition(npm: str) -> None:
-    if COMPOSITION_PACKAGE.joinpath("package.json").exists():
+    if all(path.exists() for path in INSTALLED):
         return
     COMPOSITION_DIR.mkdir(parents=True, exist_ok=True)
     # Our own package.json, so npm installs here and not into a parent project.
