@@ -31,6 +31,8 @@ class RequestContext:
     activity: ActivityLoaders = field(init=False)
     # Vendor failures inside a field that still answered (a list missing one vendor's part).
     partial_errors: list[Any] = field(default_factory=list)
+    # Prefetches running for this request (kept referenced until they finish).
+    background: set[Any] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.access = AccessLoaders(self.services)

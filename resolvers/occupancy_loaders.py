@@ -79,17 +79,16 @@ class OccupancyLoaders:
         """
         if not space_ids:
             return
-        cache = self._s.cache
-        missing = [
-            sid for sid in space_ids if not cache.peek("live", self._key("space_current", sid))[0]
-        ]
-        if not missing:
-            return
-        current = await self._s.butlr.get_current_occupancy(space_ids=missing)
-        for room_id, sample in current.items():
-            cache.put("live", self._key("occupancy", room_id), sample)
-        for sid in missing:
-            cache.put("live", self._key("space_current", sid), True)
+
+        async def fetch() -> bool:
+            current = await self._s.butlr.get_current_occupancy(space_ids=space_ids)
+            for room_id, sample in current.items():
+                self._s.cache.put("live", self._key("occupancy", room_id), sample)
+            return True
+
+        # Keyed by the space list, so concurrent prefetches of the same spaces share a call.
+        key = self._key("space_current", tuple(sorted(space_ids)))
+        await self._s.cache.get_or_fetch("live", key, fetch)
 
     async def _zones_by_space(self, keys: Sequence[str]) -> list[list[Zone]]:
         async def fetch(missing: list[str]) -> list[Zone]:

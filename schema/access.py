@@ -17,7 +17,7 @@ from connectors.butterflymx.models import Unit as BmxUnit
 from connectors.butterflymx.v4_models import V4Tenant
 from resolvers.doors import DoorView
 from schema.activity import AccessGuest, Call, CallType, DoorRelease, Keychain, filter_calls
-from schema.context import Info, report, selected_names, vendor_id
+from schema.context import Info, report, selected_names, start, vendor_id
 from schema.federation import Entity
 
 if TYPE_CHECKING:
@@ -373,8 +373,34 @@ class Building(Entity, relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Building | None]:
-        records = await info.context.access.building.load_many([vendor_id(n) for n in node_ids])
+        ids = [vendor_id(n) for n in node_ids]
+        prefetch_buildings(info, ids)
+        records = await info.context.access.building.load_many(ids)
         return [cls.of(r) if r is not None else None for r in records]
+
+
+def prefetch_buildings(info: Info, building_ids: list[str] | None) -> None:
+    """Start what the selected fields below these buildings will need, now.
+
+    Units, tenants, doors, spaces and occupancy hang off the building but need only its
+    id (and the site map), not its record: fetching them alongside the building takes a
+    round trip off the critical path. With no ids (a listing) only the account-wide
+    collections start early. Failures are left for the fields to report.
+    """
+    wanted = selected_names(info)
+    access, occupancy = info.context.access, info.context.occupancy
+    if wanted & {"units", "unitCount", "calls", "doorReleases"}:
+        start(info, access.all_units())
+    if "tenants" in wanted:
+        start(info, access.all_tenants())
+    if "spaces" in wanted:
+        start(info, occupancy.all_spaces())
+    for building_id in building_ids or []:
+        if wanted & {"doors", "accessPoints"}:
+            start(info, access.doors_of_building(building_id))
+        entry = info.context.services.site_map.building(building_id)
+        if "spaces" in wanted and "occupancy" in wanted and entry is not None:
+            start(info, occupancy.prefetch_current(list(entry.butlr_space_ids)))
 
 
 async def access_point_doors(info: Info, building_id: str) -> list[DoorView]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
@@ -56,3 +57,17 @@ def selected_names(info: Info) -> set[str]:
             names.add(name)
         stack.extend(getattr(node, "selections", None) or [])
     return names
+
+
+def start(info: Info, awaitable: Awaitable[Any]) -> None:
+    """Run `awaitable` in the background for this request (a prefetch): whoever needs its
+    result awaits the same loader or cache entry; nobody waits for it otherwise."""
+    task = asyncio.ensure_future(awaitable)
+    task.add_done_callback(_consume)
+    info.context.background.add(task)
+    task.add_done_callback(info.context.background.discard)
+
+
+def _consume(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()  # the field that needs the value reports the failure

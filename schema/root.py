@@ -9,6 +9,7 @@ from pathlib import Path
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -21,6 +22,7 @@ from schema.access import (
     Tenant,
     Unit,
     VendorName,
+    prefetch_buildings,
 )
 from schema.activity import AccessGuest, Call, DoorRelease, Keychain, VirtualKey
 from schema.context import Info
@@ -54,6 +56,7 @@ class Query:
 
     @relay.connection(relay.ListConnection[Building], description="Buildings the account manages.")
     async def buildings(self, info: Info) -> list[Building]:
+        prefetch_buildings(info, None)
         records = await info.context.access.all_buildings()
         return [Building.of(b) for b in sorted(records, key=lambda b: b.name)]
 
@@ -115,7 +118,8 @@ schema = ConciergeSchema(
         Keychain,
         VirtualKey,
     ],
-    extensions=[VendorErrors],
+    # Clients repeat the same documents (dashboards, polls): parse and validate each once.
+    extensions=[VendorErrors, ParserCache(maxsize=256), ValidationCache(maxsize=256)],
     # A 300-unit building fits in one page of a connection.
     config=StrawberryConfig(relay_max_results=1000),
 )
