@@ -119,7 +119,11 @@ schema = ConciergeSchema(
         VirtualKey,
     ],
     # Clients repeat the same documents (dashboards, polls): parse and validate each once.
-    extensions=[VendorErrors, ParserCache(maxsize=256), ValidationCache(maxsize=256)],
+    extensions=[
+        VendorErrors,
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+    ],
     # A 300-unit building fits in one page of a connection.
     config=StrawberryConfig(relay_max_results=1000),
 )
