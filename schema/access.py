@@ -70,39 +70,18 @@ class Door(Entity, relay.Node):
     key: relay.NodeID[str]
     view: strawberry.Private[DoorView]
 
-    @strawberry.field
-    def name(self) -> str:
-        return self.view.name
-
-    @strawberry.field
-    def vendor(self) -> VendorName:
-        return VendorName(self.view.vendor)
-
-    @strawberry.field
-    def kind(self) -> DoorKind:
-        return DoorKind(self.view.kind)
-
-    @strawberry.field
-    def capabilities(self) -> DoorCapabilities:
-        c = self.view.capabilities
-        return DoorCapabilities(
-            can_unlock=c.can_unlock,
-            can_lock=c.can_lock,
-            can_issue_pin=c.can_issue_pin,
-            can_issue_qr_key=c.can_issue_qr_key,
-        )
-
-    @strawberry.field
-    def state(self) -> LockState:
-        return LockState(self.view.state)
-
-    @strawberry.field(description="Connected to the vendor; null where the vendor does not say.")
-    def online(self) -> bool | None:
-        return self.view.online
-
-    @strawberry.field(description="Battery level in per cent, where the vendor reports it.")
-    def battery(self) -> int | None:
-        return self.view.battery
+    # Plain attributes, not resolvers: a dashboard resolves these for every door.
+    name: str
+    vendor: VendorName
+    kind: DoorKind
+    capabilities: DoorCapabilities
+    state: LockState
+    online: bool | None = strawberry.field(
+        description="Connected to the vendor; null where the vendor does not say."
+    )
+    battery: int | None = strawberry.field(
+        description="Battery level in per cent, where the vendor reports it."
+    )
 
     @strawberry.field
     async def building(self, info: Info) -> Building | None:
@@ -127,7 +106,23 @@ class Door(Entity, relay.Node):
 
     @classmethod
     def of(cls, view: DoorView) -> Door:
-        return cls(key=view.node_id, view=view)
+        c = view.capabilities
+        return cls(
+            key=view.node_id,
+            view=view,
+            name=view.name,
+            vendor=VendorName(view.vendor),
+            kind=DoorKind(view.kind),
+            capabilities=DoorCapabilities(
+                can_unlock=c.can_unlock,
+                can_lock=c.can_lock,
+                can_issue_pin=c.can_issue_pin,
+                can_issue_qr_key=c.can_issue_qr_key,
+            ),
+            state=LockState(view.state),
+            online=view.online,
+            battery=view.battery,
+        )
 
     @classmethod
     async def resolve_nodes(
@@ -143,27 +138,14 @@ class Door(Entity, relay.Node):
 class Tenant(Entity, relay.Node):
     key: relay.NodeID[str]
     record: strawberry.Private[V4Tenant]
-
-    @strawberry.field
-    def first_name(self) -> str | None:
-        return self.record.first_name
-
-    @strawberry.field
-    def last_name(self) -> str | None:
-        return self.record.last_name
-
-    @strawberry.field
-    def name(self) -> str:
-        parts = [self.record.first_name, self.record.last_name]
-        return self.record.full_name or " ".join(p for p in parts if p)
-
-    @strawberry.field
-    def email(self) -> str | None:
-        return self.record.email
-
-    @strawberry.field(description="When the tenancy ends; null while it is open-ended.")
-    def inactive_after(self) -> datetime | None:
-        return self.record.inactive_after
+    # Plain attributes, not resolvers: lists resolve these for every item.
+    first_name: str | None
+    last_name: str | None
+    name: str
+    email: str | None
+    inactive_after: datetime | None = strawberry.field(
+        description="When the tenancy ends; null while it is open-ended."
+    )
 
     @strawberry.field
     async def unit(self, info: Info) -> Unit | None:
@@ -172,7 +154,16 @@ class Tenant(Entity, relay.Node):
 
     @classmethod
     def of(cls, record: V4Tenant) -> Tenant:
-        return cls(key=f"butterflymx:{record.id}", record=record)
+        parts = [record.first_name, record.last_name]
+        return cls(
+            key=f"butterflymx:{record.id}",
+            record=record,
+            first_name=record.first_name,
+            last_name=record.last_name,
+            name=record.full_name or " ".join(p for p in parts if p),
+            email=record.email,
+            inactive_after=record.inactive_after,
+        )
 
     @classmethod
     async def resolve_nodes(
@@ -188,14 +179,9 @@ class Tenant(Entity, relay.Node):
 class Unit(Entity, relay.Node):
     key: relay.NodeID[str]
     record: strawberry.Private[BmxUnit]
-
-    @strawberry.field
-    def label(self) -> str:
-        return self.record.label
-
-    @strawberry.field
-    def floor(self) -> int | None:
-        return self.record.floor_number
+    # Plain attributes, not resolvers: lists resolve these for every item.
+    label: str
+    floor: int | None
 
     @strawberry.field
     async def building(self, info: Info) -> Building | None:
@@ -239,7 +225,12 @@ class Unit(Entity, relay.Node):
 
     @classmethod
     def of(cls, record: BmxUnit) -> Unit:
-        return cls(key=f"butterflymx:{record.id}", record=record)
+        return cls(
+            key=f"butterflymx:{record.id}",
+            record=record,
+            label=record.label,
+            floor=record.floor_number,
+        )
 
     @classmethod
     async def resolve_nodes(

@@ -104,30 +104,13 @@ async def _history(
 class Sensor(Entity, relay.Node):
     key: relay.NodeID[str]
     record: strawberry.Private[ButlrSensor]
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.record.name
-
-    @strawberry.field
-    def mac_address(self) -> str:
-        return self.record.mac_address
-
-    @strawberry.field(description="activity, headcount or repeater.")
-    def mode(self) -> str:
-        return self.record.mode
-
-    @strawberry.field
-    def battery_percent(self) -> float | None:
-        return self.record.battery_percent
-
-    @strawberry.field
-    def battery_low(self) -> bool | None:
-        return self.record.battery_low
-
-    @strawberry.field
-    def last_heartbeat(self) -> datetime | None:
-        return self.record.last_heartbeat
+    # Plain attributes, not resolvers: lists resolve these for every item.
+    name: str
+    mac_address: str
+    mode: str = strawberry.field(description="activity, headcount or repeater.")
+    battery_percent: float | None
+    battery_low: bool | None
+    last_heartbeat: datetime | None
 
     @strawberry.field
     async def room(self, info: Info) -> Room | None:
@@ -145,7 +128,16 @@ class Sensor(Entity, relay.Node):
 
     @classmethod
     def of(cls, record: ButlrSensor) -> Sensor:
-        return cls(key=f"butlr:{record.id}", record=record)
+        return cls(
+            key=f"butlr:{record.id}",
+            record=record,
+            name=record.name,
+            mac_address=record.mac_address,
+            mode=record.mode,
+            battery_percent=record.battery_percent,
+            battery_low=record.battery_low,
+            last_heartbeat=record.last_heartbeat,
+        )
 
     @classmethod
     async def resolve_nodes(
