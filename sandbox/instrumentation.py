@@ -149,17 +149,28 @@ class Instruments:
             status = 500
             try:
                 settings = instruments.faults
+                delay = 0.0
                 if settings.applies_to(request):
+                    delay = _delay(settings, rng)
                     injected = await _inject(settings, instruments, rng)
                     if injected is not None:
+                        if delay:
+                            await asyncio.sleep(delay)
                         status = injected.status
                         return injected
+                # The vendor works first and the wire delay comes after, as on a network:
+                # concurrent requests then do their work as they arrive, instead of queueing
+                # all of it behind the same timer and answering in one burst.
                 try:
                     response = await handler(request)
                 except web.HTTPException as exc:
                     status = exc.status
+                    if delay:
+                        await asyncio.sleep(delay)
                     raise
                 status = response.status
+                if delay:
+                    await asyncio.sleep(delay)
                 return response
             finally:
                 instruments.statuses[str(status)] += 1
@@ -168,14 +179,17 @@ class Instruments:
         return instrument
 
 
-async def _inject(
-    settings: FaultSettings, instruments: VendorInstruments, rng: random.Random
-) -> web.StreamResponse | None:
+def _delay(settings: FaultSettings, rng: random.Random) -> float:
+    """This request's added latency, in seconds."""
     delay = settings.latency_ms
     if settings.jitter_ms:
         delay += rng.uniform(0, settings.jitter_ms)
-    if delay > 0:
-        await asyncio.sleep(delay / 1000)
+    return max(delay, 0.0) / 1000
+
+
+async def _inject(
+    settings: FaultSettings, instruments: VendorInstruments, rng: random.Random
+) -> web.StreamResponse | None:
     if settings.burst_429 > 0:
         settings.burst_429 -= 1
         instruments.injected["429"] += 1

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Iterable
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 import strawberry.federation
@@ -15,6 +15,8 @@ from strawberry import relay
 from connectors.butterflymx.models import Building as BmxBuilding
 from connectors.butterflymx.models import Unit as BmxUnit
 from connectors.butterflymx.v4_models import V4Tenant
+from connectors.errors import VendorError
+from resolvers.access_loaders import BuildingDoors
 from resolvers.doors import DoorView
 from schema.activity import AccessGuest, Call, CallType, DoorRelease, Keychain, filter_calls
 from schema.context import Info, report, selected_names, start, vendor_id
@@ -190,13 +192,29 @@ class Unit(Entity, relay.Node):
         record = await info.context.access.building.load(self.record.building_id)
         return Building.of(record) if record is not None else None
 
+    # Filled by `Building.units` for every unit at once; a unit reached another way loads
+    # its own. The two fields below then answer without a coroutine per unit.
+    ready_tenants: strawberry.Private[list[Tenant] | None] = None
+    ready_doors: strawberry.Private[BuildingDoors | None] = None
+
     @strawberry.field
-    async def tenants(self, info: Info) -> list[Tenant]:
+    def tenants(self, info: Info) -> list[Tenant]:
+        if self.ready_tenants is not None:
+            return self.ready_tenants
+        # GraphQL awaits an awaitable result; the annotation is what the schema shows.
+        return cast(list[Tenant], self._load_tenants(info))
+
+    async def _load_tenants(self, info: Info) -> list[Tenant]:
         records = await info.context.access.tenants_by_unit.load(self.record.id)
         return [Tenant.of(r) for r in records]
 
     @strawberry.field(description="The unit's own door locks, from every vendor.")
-    async def doors(self, info: Info) -> list[Door]:
+    def doors(self, info: Info) -> list[Door]:
+        if self.ready_doors is not None:
+            return [Door.of(v) for v in doors_of_unit(info, self.record, self.ready_doors)]
+        return cast(list[Door], self._load_doors(info))
+
+    async def _load_doors(self, info: Info) -> list[Door]:
         return [Door.of(v) for v in await unit_doors(info, self.record)]
 
     @relay.connection(relay.ListConnection[Call], description="Intercom calls to this unit.")
@@ -295,11 +313,13 @@ class Building(Entity, relay.Node):
             info.context.access.units_by_building.load(self.record.id),
             prefetch_for_units(info, self.record.id),
         )
-        return [
+        units = [
             Unit.of(u)
             for u in sorted(records, key=lambda u: (u.floor_number or 0, u.label))
             if (floor is None or u.floor_number == floor) and (label is None or u.label == label)
         ]
+        await ready_units(info, self.record.id, units)
+        return units
 
     @strawberry.field
     async def unit_count(self, info: Info) -> int:
@@ -426,12 +446,38 @@ async def prefetch_for_units(info: Info, building_id: str) -> None:
 
 
 async def unit_doors(info: Info, unit: BmxUnit) -> list[DoorView]:
-    wanted = [
-        (lk.vendor, lk.vendor_id) for lk in info.context.services.site_map.locks_for_unit(unit.id)
-    ]
-    if not wanted or unit.building_id is None:
+    if unit.building_id is None:
         return []
-    doors = await info.context.access.doors_of_building(unit.building_id)
+    return doors_of_unit(info, unit, await info.context.access.doors_of_building(unit.building_id))
+
+
+def doors_of_unit(info: Info, unit: BmxUnit, doors: BuildingDoors) -> list[DoorView]:
+    site = info.context.services.site_map
+    wanted = [(lock.vendor, lock.vendor_id) for lock in site.locks_for_unit(unit.id)]
     if doors.remotelock_error is not None and any(v == "remotelock" for v, _ in wanted):
         report(info, doors.remotelock_error)  # only units whose lock is RemoteLock's lost one
     return [doors.by_key[key] for key in wanted if key in doors.by_key]
+
+
+async def ready_units(info: Info, building_id: str, units: list[Unit]) -> None:
+    """Give a building's units their tenants and doors in two awaits, not two per unit.
+
+    A failure leaves the units to load their own, so the field reports it at its path.
+    """
+    wanted = selected_names(info)
+    access = info.context.access
+    if "tenants" in wanted:
+        try:
+            groups = await access.tenants_by_unit.load_many([u.record.id for u in units])
+        except VendorError:
+            pass
+        else:
+            for unit, group in zip(units, groups, strict=True):
+                unit.ready_tenants = [Tenant.of(t) for t in group]
+    if "doors" in wanted:
+        try:
+            doors = await access.doors_of_building(building_id)
+        except VendorError:
+            return
+        for unit in units:
+            unit.ready_doors = doors

@@ -163,3 +163,20 @@ async def test_activity_and_visitor_keys_read_and_round_trip(graph: Graph) -> No
     ids += [k["id"] for k in keychains[:1]]
     answer = await graph.query("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", ids=ids)
     assert [n["id"] for n in answer["data"]["nodes"]] == ids
+
+
+async def test_a_unit_reached_by_id_loads_its_own_tenants_and_doors(graph: Graph) -> None:
+    body = await graph.query(
+        "{ buildings(first: 1) { edges { node { units(first: 2) { edges { node { id } } } } } } }"
+    )
+    ids = [e["node"]["id"] for e in _building(body)["units"]["edges"]]
+    answer = await graph.query(
+        """query($ids: [ID!]!) { nodes(ids: $ids) { ... on Unit {
+             label tenants { name } doors { vendor unit { label } } } } }""",
+        ids=ids,
+    )
+    assert "errors" not in answer
+    units = answer["data"]["nodes"]
+    assert [len(u["tenants"]) for u in units] == [2, 2]
+    assert [u["doors"][0]["vendor"] for u in units] == ["BUTTERFLYMX", "REMOTELOCK"]
+    assert [u["doors"][0]["unit"]["label"] for u in units] == [u["label"] for u in units]
