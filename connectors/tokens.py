@@ -83,6 +83,7 @@ class TokenManager:
         self._loaded = False
         self._lock = asyncio.Lock()
         self.needs_reauthorization: str | None = None  # why, when set
+        self._failure: tuple[float, VendorError] | None = None  # the last failed renewal
         self.refreshes = 0
         self.logins = 0
 
@@ -91,7 +92,13 @@ class TokenManager:
         current = self._tokens
         if current is not None and self._fresh(current):
             return current.access_token
+        waiting_since = time.monotonic()
         async with self._lock:
+            failure = self._failure
+            if failure is not None and failure[0] >= waiting_since:
+                # Single flight for failures too: everyone who queued behind a renewal that
+                # just failed shares its error instead of trying again one by one.
+                raise failure[1]
             if not self._loaded:
                 self._tokens = await self._storage.load(self.key)
                 self._loaded = True
@@ -108,10 +115,11 @@ class TokenManager:
                 self.needs_reauthorization = exc.message
                 log.warning("%s account %s needs re-authorisation: %s", self.vendor, self.key, exc)
                 raise
-            except VendorError:
+            except VendorError as exc:
                 # Transient trouble: a token inside the refresh margin still works for now.
                 if current is not None and current.expires_at > self._clock():
                     return current.access_token
+                self._failure = (time.monotonic(), exc)
                 raise
             await self._storage.save(self.key, renewed)
             self._tokens = renewed
