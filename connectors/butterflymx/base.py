@@ -177,12 +177,7 @@ class ClientBase:
         round trip each; without `links.last` the walk follows `links.next`."""
         size = ("page[size]", str(self._page_size))
         first = await self._document("GET", path, params=[*params, size])
-        items = [parse(raw, first.included) for raw in first.items()]
-        if first.next_url is None:
-            return items
-        last = _page_number(first.last_url)
-        if last is None:
-            return await self._walk_from(path, parse, items, first.next_url)
+        last = _page_number(first.last_url) if first.next_url is not None else None
         semaphore = asyncio.Semaphore(FAN_OUT)
 
         async def page(number: int) -> list[T]:
@@ -191,8 +186,19 @@ class ClientBase:
                 doc = await self._document("GET", path, params=query)
             return [parse(raw, doc.included) for raw in doc.items()]
 
-        for rest in await asyncio.gather(*(page(n) for n in range(2, last + 1))):
-            items += rest
+        # The other pages are requested before page 1 is parsed: parsing is CPU, not I/O.
+        rest = asyncio.gather(*(page(n) for n in range(2, last + 1))) if last else None
+        try:
+            items = [parse(raw, first.included) for raw in first.items()]
+        except BaseException:
+            if rest is not None:
+                rest.cancel()
+            raise
+        if rest is not None:
+            for found in await rest:
+                items += found
+        elif first.next_url is not None:
+            return await self._walk_from(path, parse, items, first.next_url)
         return items
 
     async def _walk_from(
