@@ -18,6 +18,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, TypedDict
 
 import aiohttp
+import orjson
 from multidict import CIMultiDictProxy
 from yarl import URL
 
@@ -266,8 +267,8 @@ def _parse(raw: bytes, status: int, context: _Context) -> Any:
     if not raw.strip():
         return None
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
         if status >= 400:
             return None  # an HTML error page from a proxy: the status says enough
         raise VendorProtocolError(

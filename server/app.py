@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -45,6 +46,10 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
     def __init__(self, state: AppState) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self._state = state
+
+    def encode_json(self, data: object) -> bytes:
+        # A 300-unit dashboard is ~200 KB of JSON: orjson writes it ~10x faster.
+        return orjson.dumps(data)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
