@@ -82,10 +82,11 @@ def _serve(args: argparse.Namespace) -> int:
     settings = load_settings(args.config).with_overrides(
         host=args.host, port=args.port, sandbox_url=args.sandbox_url
     )
-    if settings.site_map_file:
-        from server.vendors import load_site_map
+    from server.vendors import check_vendor_settings, load_site_map
 
-        load_site_map(settings.site_map_file)  # fail before binding a port
+    check_vendor_settings(settings)  # fail before binding a port
+    if settings.site_map_file:
+        load_site_map(settings.site_map_file)
     if settings.sandbox_url:
         asyncio.run(_check_sandbox(settings))
     _describe(settings)

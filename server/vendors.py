@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
@@ -50,6 +51,20 @@ def build_services(
             "butlr": butlr.account or butlr.client_id or butlr.username or "default",
         },
     )
+
+
+def check_vendor_settings(settings: Settings) -> None:
+    """Fail before binding a port when a configured vendor's settings cannot work."""
+    builders: dict[str, Callable[[VendorSettings], object]] = {
+        "butterflymx": _butterflymx_config,
+        "remotelock": _remotelock_config,
+        "butlr": _butlr_config,
+    }
+    for name, vendor in settings.vendors.items():
+        try:
+            builders[name](vendor)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from exc
 
 
 def _butterflymx_config(v: VendorSettings) -> ButterflyMXConfig:

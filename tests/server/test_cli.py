@@ -134,3 +134,17 @@ async def test_serve_rejects_a_vendor_block_missing_its_secret(tmp_path: Any) ->
     assert process.returncode == 2
     assert b"client_secret" in stderr
     assert b"CONCIERGE_REMOTELOCK_CLIENT_SECRET" in stderr
+
+
+async def test_serve_names_what_a_configured_vendor_lacks(tmp_path: Any) -> None:
+    config = tmp_path / "concierge.toml"
+    config.write_text(
+        '[vendors.butterflymx]\napi_url = "https://api.butterflymx.com"\n'
+        'auth_url = "https://accounts.butterflymx.com"\nclient_id = "abc"\n'
+        'client_secret = "xyz"\n'
+    )
+    process = await _start("serve", "--config", str(config), "--port", str(_free_port()))
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=START_TIMEOUT)
+    assert process.returncode == 2
+    assert b"redirect_uri is required" in stderr
+    assert b"Traceback" not in stderr
