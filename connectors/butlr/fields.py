@@ -8,19 +8,12 @@ name, a space's timezone, an unplaced sensor's room id): `opt_text` reads "" as 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import Any
 
 from connectors.butlr.config import VENDOR
-from connectors.errors import VendorProtocolError
+from connectors.fields import FieldReader
 
-_MISSING = object()
 _MAC = re.compile(r"^[0-9a-f]{2}([:-][0-9a-f]{2}){5}(([:-][0-9a-f]{2}){2})?$")
-
-
-def protocol_error(where: str, problem: str) -> VendorProtocolError:
-    return VendorProtocolError(f"{where}: {problem}", vendor=VENDOR)
 
 
 def normalise_mac(value: str) -> str | None:
@@ -35,28 +28,10 @@ def normalise_mac(value: str) -> str | None:
     return lowered.replace(":", "-")
 
 
-class Fields:
-    """One JSON object, read field by field."""
+class Fields(FieldReader):
+    """One Butlr JSON object, read field by field."""
 
-    def __init__(self, data: object, where: str) -> None:
-        if not isinstance(data, Mapping):
-            raise protocol_error(where, f"expected an object, got {_kind(data)}")
-        self.data: Mapping[str, Any] = data
-        self.where = where
-
-    def _value(self, key: str, *, required: bool) -> Any:
-        value = self.data.get(key, _MISSING)
-        if value is _MISSING:
-            if required:
-                raise protocol_error(self.where, f"missing field {key!r}")
-            return None
-        return value
-
-    def _wrong(self, key: str, expected: str, value: object) -> VendorProtocolError:
-        return protocol_error(self.where, f"field {key!r} should be {expected}, got {_kind(value)}")
-
-    def has(self, key: str) -> bool:
-        return key in self.data
+    vendor = VENDOR
 
     def text(self, key: str) -> str:
         """A non-empty string: ids and keys."""
@@ -131,14 +106,6 @@ class Fields:
     def opt_numbers(self, key: str, length: int | None = None) -> tuple[float, ...] | None:
         return self.numbers(key, length) if self.data.get(key) is not None else None
 
-    def integers(self, key: str) -> tuple[int, ...]:
-        value = self._value(key, required=True)
-        if not isinstance(value, list) or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value
-        ):
-            raise self._wrong(key, "a list of integers", value)
-        return tuple(value)
-
     def point(self, key: str) -> tuple[float, float]:
         x, y = self.numbers(key, 2)
         return (x, y)
@@ -160,24 +127,6 @@ class Fields:
             raise self._wrong(key, "a list of lists of numbers", value)
         return tuple(tuple(float(c) for c in row) for row in value)
 
-    def opt_instant(self, key: str) -> datetime | None:
-        """An ISO 8601 timestamp (`2025-05-10T09:00:00Z`) as an aware UTC datetime."""
-        raw = self.opt_text(key)
-        if raw is None:
-            return None
-        try:
-            parsed = datetime.fromisoformat(raw)
-        except ValueError:
-            raise self._wrong(key, "an ISO 8601 timestamp", raw) from None
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-    def instant(self, key: str) -> datetime:
-        self._value(key, required=True)
-        value = self.opt_instant(key)
-        if value is None:
-            raise self._wrong(key, "an ISO 8601 timestamp", value)
-        return value
-
     def epoch_ms(self, key: str) -> datetime:
         """Epoch milliseconds (detections, heartbeats) as an aware UTC datetime."""
         value = self._value(key, required=True)
@@ -198,30 +147,9 @@ class Fields:
         except ValueError:
             raise self._wrong(key, "a date (YYYY-MM-DD)", raw) from None
 
-    def objects(self, key: str) -> list[Fields]:
-        """A list of objects (absent reads as empty), each readable as `Fields`."""
-        value = self._value(key, required=False)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self._wrong(key, "a list", value)
-        return [Fields(item, f"{self.where}.{key}[{i}]") for i, item in enumerate(value)]
-
-    def nested(self, key: str) -> Fields:
-        return Fields(self._value(key, required=True), f"{self.where}.{key}")
-
-    def opt_nested(self, key: str) -> Fields | None:
-        value = self._value(key, required=False)
-        return None if value is None else Fields(value, f"{self.where}.{key}")
-
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return f"string {value[:40]!r}"
-    return type(value).__name__
+protocol_error = Fields.error

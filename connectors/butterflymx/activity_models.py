@@ -130,7 +130,7 @@ class Message:
     def from_json(cls, raw: object) -> Self:
         res = resource(raw, ("messages",))
         a = res.attributes
-        voice = a.opt_child("voice")
+        voice = a.opt_nested("voice")
         return cls(
             id=res.id,
             message_type=a.text("message_type"),

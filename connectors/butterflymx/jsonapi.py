@@ -138,7 +138,7 @@ def document(body: object) -> Document:
     top = Fields(body, "document")
     if "data" not in top.data:
         raise protocol_error("document", "missing field 'data'")
-    links = top.opt_child("links")
+    links = top.opt_nested("links")
     return Document(
         data=top.data["data"],
         included=Included.parse(top.data.get("included")),

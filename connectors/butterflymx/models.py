@@ -87,8 +87,8 @@ class Building:
             qr_key_enabled=a.opt_flag("qr_key_enabled"),
             nfc_enabled=a.opt_flag("nfc_enabled"),
             send_panel_status_report=a.opt_flag("send_panel_status_report"),
-            mobile_logo_picture=Picture.from_fields(a.opt_child("mobile_logo_picture")),
-            panel_logo_picture=Picture.from_fields(a.opt_child("panel_logo_picture")),
+            mobile_logo_picture=Picture.from_fields(a.opt_nested("mobile_logo_picture")),
+            panel_logo_picture=Picture.from_fields(a.opt_nested("panel_logo_picture")),
             address_1=a.opt_text("address_1"),
             address_2=a.opt_text("address_2"),
             city=a.opt_text("city"),
@@ -218,7 +218,7 @@ class Integration:
     def from_json(cls, raw: object) -> Self:
         res = resource(raw, ("integrations",))
         a = res.attributes
-        config = a.child("config")
+        config = a.nested("config")
         bindings = a.items("bindings")
         return cls(
             id=res.id,

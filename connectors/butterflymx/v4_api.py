@@ -70,7 +70,7 @@ class V4API(ClientBase):
             headers=V4_HEADERS,
             idempotent=False,
         )
-        data = Fields(response.body, "door release response").child("data")
+        data = Fields(response.body, "door release response").nested("data")
         return DoorReleaseRequest.from_json(data.data, data.where)
 
     async def _by_building(

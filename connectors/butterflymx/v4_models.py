@@ -58,7 +58,7 @@ class V4Tenant:
             inactive_after=f.opt_moment("inactive_after"),
             created_at=f.opt_moment("created_at"),
             updated_at=f.opt_moment("updated_at"),
-            unit=V4Unit.from_fields(f.child("unit")),
+            unit=V4Unit.from_fields(f.nested("unit")),
         )
 
 

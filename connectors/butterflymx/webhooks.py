@@ -96,7 +96,7 @@ def parse_event(payload: object) -> WebhookEvent:
     event_id, event_type = f.text("event_id"), f.text("event_type")
     created_at = f.moment("created_at")
     integration_id = f.opt_text("integration_id")
-    data = f.child("data")
+    data = f.nested("data")
     if event_type == CALL_STATUS_CHANGED:
         call = Call.from_json(data.data)
         if call.status is None:
