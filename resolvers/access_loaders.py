@@ -21,7 +21,7 @@ from connectors.butterflymx.v4_models import AccessPoint, V4Device, V4Tenant
 from connectors.errors import VendorError
 from connectors.remotelock.models import Device as RemoteLockDevice
 from resolvers import doors
-from resolvers.batching import grouped, index, pick
+from resolvers.batching import grouped, index, keyed, pick
 from resolvers.doors import DoorView
 from resolvers.services import Services
 
@@ -217,20 +217,11 @@ class AccessLoaders:
         return pick(found, keys)
 
     async def _remotelock_devices(self, ids: list[str]) -> list[RemoteLockDevice]:
-        cache = self._s.cache
-        result: list[RemoteLockDevice] = []
-        missing: list[str] = []
-        for device_id in ids:
-            hit, value = cache.peek("live", self._key("remotelock", "device", device_id))
-            if hit:
-                result.append(value)
-            else:
-                missing.append(device_id)
-        if missing:
-            for device in await self._s.remotelock.list_devices(ids=missing):
-                cache.put("live", self._key("remotelock", "device", device.id), device)
-                result.append(device)
-        return result
+        async def fetch(missing: list[str]) -> dict[str, RemoteLockDevice]:
+            return {d.id: d for d in await self._s.remotelock.list_devices(ids=missing)}
+
+        found = await keyed(self._s.cache, "live", self._key("remotelock", "device"), ids, fetch)
+        return [device for device in found if device is not None]
 
     def _key(self, vendor: str, *parts: Any) -> tuple[Any, ...]:
         return (vendor, self._s.account(vendor), *parts)

@@ -3,12 +3,40 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from resolvers.cache import Kind, VendorCache
 
 R = TypeVar("R")
+
+
+async def keyed(
+    cache: VendorCache,
+    kind: Kind,
+    prefix: tuple[Hashable, ...],
+    keys: Sequence[str],
+    fetch: Callable[[list[str]], Awaitable[Mapping[str, R]]],
+) -> list[R | None]:
+    """One value per key: cached ones from the cache, the rest from one vendor call.
+
+    Every requested key gets a cache entry (None when the vendor had nothing for it), so
+    a key the vendor does not know is not asked about again within the TTL.
+    """
+    found: dict[str, R | None] = {}
+    missing: list[str] = []
+    for key in dict.fromkeys(keys):
+        hit, value = cache.peek(kind, (*prefix, key))
+        if hit:
+            found[key] = value
+        else:
+            missing.append(key)
+    if missing:
+        fetched = await fetch(missing)
+        for key in missing:
+            found[key] = fetched.get(key)
+            cache.put(kind, (*prefix, key), found[key])
+    return [found[key] for key in keys]
 
 
 async def grouped(
@@ -19,29 +47,18 @@ async def grouped(
     fetch: Callable[[list[str]], Awaitable[Sequence[R]]],
     group_of: Callable[[R], str | None],
 ) -> list[list[R]]:
-    """Children per parent key in one vendor call for all uncached parents.
+    """Children per parent key in one vendor call for all uncached parents."""
 
-    Every requested parent gets a cache entry, an empty list included, so a parent with
-    no children is not fetched again within the TTL.
-    """
-    found: dict[str, list[R]] = {}
-    missing: list[str] = []
-    for key in dict.fromkeys(keys):
-        hit, value = cache.peek(kind, (*prefix, key))
-        if hit:
-            found[key] = value
-        else:
-            missing.append(key)
-    if missing:
+    async def fetch_groups(missing: list[str]) -> dict[str, list[R]]:
         by_parent: dict[str, list[R]] = defaultdict(list)
         for record in await fetch(missing):
             parent = group_of(record)
             if parent is not None:
                 by_parent[parent].append(record)
-        for key in missing:
-            found[key] = by_parent.get(key, [])
-            cache.put(kind, (*prefix, key), found[key])
-    return [found[key] for key in keys]
+        return by_parent
+
+    groups = await keyed(cache, kind, prefix, keys, fetch_groups)
+    return [group if group is not None else [] for group in groups]
 
 
 def index(records: Sequence[R], key_of: Callable[[R], str]) -> dict[str, R]:

@@ -14,7 +14,7 @@ from aiodataloader import DataLoader
 
 from connectors.butlr.models import Hive, Room, Sensor, Space, Zone
 from connectors.butlr.occupancy_models import RoomOccupancy
-from resolvers.batching import grouped, pick
+from resolvers.batching import grouped, keyed, pick
 from resolvers.services import Services
 
 
@@ -54,21 +54,11 @@ class OccupancyLoaders:
 
     async def _current(self, keys: Sequence[str]) -> list[RoomOccupancy | None]:
         """Current occupancy per room id: one reporting call for every uncached room."""
-        cache = self._s.cache
-        found: dict[str, RoomOccupancy | None] = {}
-        missing: list[str] = []
-        for key in dict.fromkeys(keys):
-            hit, value = cache.peek("live", self._key("occupancy", key))
-            if hit:
-                found[key] = value
-            else:
-                missing.append(key)
-        if missing:
-            current = await self._s.butlr.get_current_occupancy(room_ids=missing)
-            for key in missing:
-                found[key] = current.get(key)
-                cache.put("live", self._key("occupancy", key), found[key])
-        return [found[key] for key in keys]
+
+        async def fetch(missing: list[str]) -> dict[str, RoomOccupancy]:
+            return await self._s.butlr.get_current_occupancy(room_ids=missing)
+
+        return await keyed(self._s.cache, "live", self._key("occupancy"), keys, fetch)
 
     async def prefetch_current(self, space_ids: list[str]) -> None:
         """Current occupancy of every room of `space_ids`, before the rooms are known.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from typing import Any, TypeVar
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.types import Info as StrawberryInfo
@@ -14,20 +14,6 @@ from resolvers.context import RequestContext
 from resolvers.errors import vendor_error_extensions, vendor_error_message
 
 Info = StrawberryInfo[RequestContext, None]
-T = TypeVar("T")
-
-
-async def partial(info: Info, awaitable: Awaitable[T]) -> T | None:
-    """The value, or None with a typed error recorded at this field's path.
-
-    For fields that still answer when one vendor behind them fails (a building's
-    doors without RemoteLock's part).
-    """
-    try:
-        return await awaitable
-    except VendorError as exc:
-        report(info, exc)
-        return None
 
 
 def report(info: Info, exc: VendorError) -> None:

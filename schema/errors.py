@@ -2,7 +2,7 @@
 
 A resolver that raises a `VendorError` leaves its field null; this extension rewrites
 the error with our message, `extensions.code` and `extensions.vendor`, and adds the
-errors of fields that answered without one vendor's part (see `schema.context.partial`).
+errors of fields that answered without one vendor's part (see `schema.context.report`).
 Other exceptions are bugs: they keep their error and are logged with a traceback.
 """
 
