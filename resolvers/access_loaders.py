@@ -87,14 +87,19 @@ class AccessLoaders:
     async def _tenants(self, keys: Sequence[str]) -> list[V4Tenant | None]:
         return pick(index(await self.all_tenants(), lambda t: str(t.id)), keys)
 
-    async def _tenants_by_unit(self, keys: Sequence[str]) -> list[list[V4Tenant]]:
+    async def tenants_grouped(self) -> dict[str, list[V4Tenant]]:
+        """Every tenant by unit id, grouped once per request."""
         tenants = await self.all_tenants()
         if self._tenants_grouped is None:
-            grouped_tenants: dict[str, list[V4Tenant]] = {}
+            by_unit: dict[str, list[V4Tenant]] = {}
             for tenant in tenants:
-                grouped_tenants.setdefault(str(tenant.unit.id), []).append(tenant)
-            self._tenants_grouped = grouped_tenants
-        return [self._tenants_grouped.get(key, []) for key in keys]
+                by_unit.setdefault(str(tenant.unit.id), []).append(tenant)
+            self._tenants_grouped = by_unit
+        return self._tenants_grouped
+
+    async def _tenants_by_unit(self, keys: Sequence[str]) -> list[list[V4Tenant]]:
+        by_unit = await self.tenants_grouped()
+        return [by_unit.get(key, []) for key in keys]
 
     async def _access_points_by_building(self, keys: Sequence[str]) -> list[list[AccessPoint]]:
         async def fetch(missing: list[str]) -> list[AccessPoint]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 import strawberry.federation
@@ -309,16 +309,19 @@ class Building(Entity, relay.Node):
     async def units(
         self, info: Info, floor: int | None = None, label: str | None = None
     ) -> Iterable[Unit]:
-        records, _ = await asyncio.gather(
+        records, (tenants, doors) = await asyncio.gather(
             info.context.access.units_by_building.load(self.record.id),
-            prefetch_for_units(info, self.record.id),
+            unit_extras(info, self.record.id),
         )
         units = [
             Unit.of(u)
             for u in sorted(records, key=lambda u: (u.floor_number or 0, u.label))
             if (floor is None or u.floor_number == floor) and (label is None or u.label == label)
         ]
-        await ready_units(info, self.record.id, units)
+        for unit in units:
+            if tenants is not None:
+                unit.ready_tenants = [Tenant.of(t) for t in tenants.get(unit.record.id, [])]
+            unit.ready_doors = doors
         return units
 
     @strawberry.field
@@ -429,20 +432,36 @@ async def building_doors(info: Info, building_id: str) -> list[DoorView]:
     return doors.views
 
 
-async def prefetch_for_units(info: Info, building_id: str) -> None:
-    """Start what the units' fields will need while the units themselves load.
+async def unit_extras(
+    info: Info, building_id: str
+) -> tuple[dict[str, list[V4Tenant]] | None, BuildingDoors | None]:
+    """The units' tenants and door locks, loaded alongside the units themselves.
 
-    Tenants and door locks depend on the building, not on each unit, so asking for them
-    now takes them off the critical path. Failures are left for the fields to report.
+    Both depend on the building, not on each unit: loading them now takes them off the
+    critical path and answers every unit's fields without a coroutine per unit. What is
+    not selected, or fails, is left as None for the unit's own field to load and report.
     """
     wanted = selected_names(info)
-    loaders = info.context.access
-    jobs: list[Awaitable[Any]] = []
-    if "tenants" in wanted:
-        jobs.append(loaders.all_tenants())
-    if "doors" in wanted:
-        jobs.append(loaders.doors_of_building(building_id))
-    await asyncio.gather(*jobs, return_exceptions=True)
+    access = info.context.access
+
+    async def tenants() -> dict[str, list[V4Tenant]] | None:
+        if "tenants" not in wanted:
+            return None
+        try:
+            return await access.tenants_grouped()
+        except VendorError:
+            return None
+
+    async def doors() -> BuildingDoors | None:
+        if "doors" not in wanted:
+            return None
+        try:
+            return await access.doors_of_building(building_id)
+        except VendorError:
+            return None
+
+    found_tenants, found_doors = await asyncio.gather(tenants(), doors())
+    return found_tenants, found_doors
 
 
 async def unit_doors(info: Info, unit: BmxUnit) -> list[DoorView]:
@@ -457,27 +476,3 @@ def doors_of_unit(info: Info, unit: BmxUnit, doors: BuildingDoors) -> list[DoorV
     if doors.remotelock_error is not None and any(v == "remotelock" for v, _ in wanted):
         report(info, doors.remotelock_error)  # only units whose lock is RemoteLock's lost one
     return [doors.by_key[key] for key in wanted if key in doors.by_key]
-
-
-async def ready_units(info: Info, building_id: str, units: list[Unit]) -> None:
-    """Give a building's units their tenants and doors in two awaits, not two per unit.
-
-    A failure leaves the units to load their own, so the field reports it at its path.
-    """
-    wanted = selected_names(info)
-    access = info.context.access
-    if "tenants" in wanted:
-        try:
-            groups = await access.tenants_by_unit.load_many([u.record.id for u in units])
-        except VendorError:
-            pass
-        else:
-            for unit, group in zip(units, groups, strict=True):
-                unit.ready_tenants = [Tenant.of(t) for t in group]
-    if "doors" in wanted:
-        try:
-            doors = await access.doors_of_building(building_id)
-        except VendorError:
-            return
-        for unit in units:
-            unit.ready_doors = doors
