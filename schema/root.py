@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -27,6 +28,7 @@ from schema.access import (
 from schema.activity import AccessGuest, Call, DoorRelease, Keychain, VirtualKey
 from schema.context import Info
 from schema.errors import VendorErrors, log_errors
+from schema.execution import install
 from schema.me import Me
 from schema.occupancy import Hive, Occupancy, OccupancySample, Room, Sensor, Space
 
@@ -98,6 +100,11 @@ ENTITIES = (Building, Unit, Tenant, Door, Space, Room, Sensor, Hive)
 
 
 class ConciergeSchema(strawberry.federation.Schema):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Which fields are plain data is known only once graphql-core's schema is built.
+        self.execution_context_class = install(self._schema, self.config.default_resolver)
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:

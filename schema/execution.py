@@ -1,0 +1,160 @@
+"""A shorter path through graphql-core for fields that are plain data.
+
+A building dashboard completes thousands of fields that only read an attribute (a unit's
+label, a door's state) or a Node's ID. For each, graphql-core builds a resolve-info
+object, Strawberry wraps the read (for an ID: a resolver with its own info object), and
+graphql-core completes the value through its generic steps. `FastExecutionContext` reads
+such a field and coerces the value itself, the same way those steps would. Everything
+else, and every case that could end in an error (a null in a non-null field, a value the
+type cannot represent, a middleware), takes graphql-core's own path, so answers and
+errors are what they would have been.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLLeafType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+)
+from graphql.execution.collect_fields import FieldDetailsList
+from graphql.pyutils import Path, Undefined
+from strawberry import relay
+from strawberry.relay.utils import to_base64
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.field import StrawberryField
+
+DEFINITION = "strawberry-definition"  # where Strawberry keeps its own object on graphql-core's
+
+
+@dataclass(frozen=True, slots=True)
+class PlainField:
+    """How to read one field without a resolver: `read(source)`, then `leaf`'s coercion."""
+
+    read: Callable[[Any], Any]
+    leaf: GraphQLLeafType
+    non_null: bool
+
+
+PlainFields = dict[str, dict[str, PlainField]]  # parent type name → field name → how
+
+
+def plain_fields(schema: GraphQLSchema, default_resolver: object) -> PlainFields:
+    """Every field of `schema` that reads an attribute or is a default Node ID."""
+    found: PlainFields = {}
+    for graphql_type in schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        definition = graphql_type.extensions.get(DEFINITION)
+        if not isinstance(definition, StrawberryObjectDefinition):
+            continue
+        fields: dict[str, PlainField] = {}
+        for name, graphql_field in graphql_type.fields.items():
+            target = graphql_field.type
+            non_null = isinstance(target, GraphQLNonNull)
+            leaf = target.of_type if isinstance(target, GraphQLNonNull) else target
+            if graphql_field.args or not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
+                continue
+            read = _reader(definition, graphql_type.name, name, graphql_field.extensions)
+            if read is not None and default_resolver is getattr:
+                fields[name] = PlainField(read, leaf, non_null)
+        if fields:
+            found[graphql_type.name] = fields
+    return found
+
+
+def _reader(
+    definition: StrawberryObjectDefinition,
+    type_name: str,
+    field_name: str,
+    extensions: dict[str, Any],
+) -> Callable[[Any], Any] | None:
+    field = extensions.get(DEFINITION)
+    if not isinstance(field, StrawberryField):
+        return None
+    if field.is_basic_field:
+        return attrgetter(field.python_name)
+    origin = definition.origin
+    if field_name == "id" and _default_node_id(origin):
+        id_attr = origin.resolve_id_attr()
+
+        def global_id(source: Any) -> str:
+            # Exactly the class: a subclass may resolve its ID its own way.
+            if type(source) is not origin:
+                raise _NotPlain
+            return to_base64(type_name, str(getattr(source, id_attr)))
+
+        return global_id
+    return None
+
+
+def _default_node_id(origin: type) -> bool:
+    """A Node whose ID is `base64("<Type>:<NodeID attribute>")`, as relay.Node makes it."""
+    if not (isinstance(origin, type) and issubclass(origin, relay.Node)):
+        return False
+    node: Any = relay.Node
+    own: Any = origin
+    return (
+        own.resolve_id.__func__ is node.resolve_id.__func__
+        and own.resolve_typename.__func__ is node.resolve_typename.__func__
+    )
+
+
+class _NotPlain(Exception):
+    """This value must take graphql-core's own path."""
+
+
+class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    # Set once per schema by `install`; empty means every field takes the usual path.
+    plain: PlainFields = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        manager = self.middleware_manager
+        # A schema extension with a `resolve` hook must see every field.
+        self._plain = {} if manager is not None and manager.middlewares else self.plain
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        plain = self._plain.get(parent_type.name)
+        if plain is not None:
+            how = plain.get(field_details_list[0].node.name.value)
+            if how is not None:
+                try:
+                    value = how.read(source)
+                    if value is None:
+                        if not how.non_null:
+                            return None
+                    else:
+                        coerced = how.leaf.coerce_output_value(value)
+                        if coerced is not None and coerced is not Undefined:
+                            return coerced
+                except Exception:  # noqa: BLE001 - graphql-core's path below reports it
+                    pass
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
+
+
+def install(schema: GraphQLSchema, default_resolver: object) -> type[FastExecutionContext]:
+    """An execution context class that knows `schema`'s plain fields."""
+    return type(
+        "FastExecutionContext",
+        (FastExecutionContext,),
+        {"plain": plain_fields(schema, default_resolver)},
+    )

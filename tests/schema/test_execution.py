@@ -1,0 +1,97 @@
+"""The plain-field fast path answers exactly what graphql-core's own path answers."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import pytest
+import strawberry
+from strawberry import relay
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from schema import schema as concierge_schema
+from schema.execution import FastExecutionContext, install
+from tests.schema.graphs import DASHBOARD, Graph
+
+
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+
+
+@strawberry.type
+class Thing(relay.Node):
+    key: relay.NodeID[str]
+    name: str
+    nickname: str | None
+    colour: Colour
+
+
+@strawberry.type
+class RenamedThing(Thing):
+    """A subclass: its ID must still be typed by the GraphQL type that resolved it."""
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def things(self) -> list[Thing | None]:
+        return [
+            Thing(key="1", name="one", nickname=None, colour=Colour.RED),
+            Thing(key="2", name=None, nickname="two", colour=Colour.RED),  # type: ignore[arg-type]
+            Thing(key="3", name="three", nickname=None, colour="blue"),  # type: ignore[arg-type]
+            RenamedThing(key="4", name="four", nickname=None, colour=Colour.RED),
+        ]
+
+
+def _answers(context_class: type[Any]) -> dict[str, Any]:
+    tiny = strawberry.Schema(query=Query, types=[RenamedThing])
+    tiny.execution_context_class = context_class
+    result = tiny.execute_sync("{ things { id name nickname colour } }")
+    return {
+        "data": result.data,
+        "errors": [(e.message, e.path) for e in result.errors or []],
+    }
+
+
+def test_nulls_and_bad_values_fail_exactly_as_without_the_fast_path() -> None:
+    tiny = strawberry.Schema(query=Query, types=[RenamedThing])
+    fast = install(tiny._schema, tiny.config.default_resolver)
+    assert set(fast.plain["Thing"]) == {"id", "name", "nickname", "colour"}
+
+    answered = _answers(fast)
+
+    assert answered == _answers(StrawberryGraphQLCoreExecutionContext)
+    assert answered["data"]["things"][0] == {
+        "id": relay.to_base64("Thing", "1"),
+        "name": "one",
+        "nickname": None,
+        "colour": "RED",
+    }
+    assert answered["data"]["things"][1] is None  # null in a non-null field
+    assert answered["data"]["things"][2] is None  # a value the enum cannot represent
+    assert [path for _, path in answered["errors"]] == [
+        ["things", 1, "name"],
+        ["things", 2, "colour"],
+    ]
+
+
+def test_the_schema_answers_plain_fields_through_the_fast_path() -> None:
+    fast = concierge_schema.execution_context_class
+    assert issubclass(fast, FastExecutionContext)
+    assert {"id", "label", "floor"} <= set(fast.plain["Unit"])
+    assert {"id", "name", "state", "battery"} <= set(fast.plain["Door"])
+    assert "tenants" not in fast.plain["Unit"]  # a resolver, not data
+
+
+async def test_the_dashboard_is_identical_without_the_fast_path(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await graph.query(DASHBOARD, first=100)
+    assert "errors" not in first
+    monkeypatch.setattr(
+        concierge_schema, "execution_context_class", StrawberryGraphQLCoreExecutionContext
+    )
+
+    assert await graph.query(DASHBOARD, first=100) == first
