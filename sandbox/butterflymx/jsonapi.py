@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 from urllib.parse import quote
 
+import orjson
 from aiohttp import web
 
 from sandbox.butterflymx.errors import (
@@ -220,7 +221,7 @@ def respond(
         document["links"] = links
     return web.Response(
         status=status,
-        body=json.dumps(document, separators=(",", ":")).encode(),
+        body=orjson.dumps(document),
         headers={"Content-Type": JSONAPI_CONTENT_TYPE},
     )
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 
+@lru_cache(maxsize=1 << 16)  # a few thousand distinct record times, printed on every list
 def iso(at: float | None) -> str | None:
     if at is None:
         return None

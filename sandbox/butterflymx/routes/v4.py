@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from sandbox.butterflymx.context import BACKEND, Backend
@@ -46,7 +47,7 @@ DEVICE_PREDICATES: Predicates = {
 def _json(payload: dict[str, Any], status: int = 200) -> web.Response:
     return web.Response(
         status=status,
-        body=json.dumps(payload, separators=(",", ":")).encode(),
+        body=orjson.dumps(payload),
         headers={"Content-Type": "application/json; charset=utf-8"},
     )
 
