@@ -2,9 +2,9 @@
 
 Each loader fetches a whole level in the fewest vendor calls the vendor allows:
 ButterflyMX has no unit-by-building filter, so units come from one walk of
-`/v3/units` shared by every building; v4 tenants come in one unpaginated call;
-access points and devices take one call per building; RemoteLock locks one call per
-batch of locations. Everything sits on the shared reference cache.
+`/v3/units` shared by every building; v4 tenants, access points and devices take one
+unpaginated call per building (tenants by id: one call for the account); RemoteLock
+locks one call per batch of locations. Everything sits on the shared reference cache.
 """
 
 from __future__ import annotations
@@ -45,13 +45,13 @@ class AccessLoaders:
         self.unit = DataLoader(self._units)
         self.units_by_building = DataLoader(self._units_by_building)
         self.tenant = DataLoader(self._tenants)
-        self.tenants_by_unit = DataLoader(self._tenants_by_unit)
+        self.tenants_by_building = DataLoader(self._tenants_by_building)
         self.access_points_by_building = DataLoader(self._access_points_by_building)
         self.bmx_devices_by_building = DataLoader(self._bmx_devices_by_building)
         self.remotelock_locks_by_location = DataLoader(self._remotelock_locks_by_location)
         self.door = DataLoader(self._doors)
         self._door_sets = DataLoader(self._doors_of_building)
-        self._tenants_grouped: dict[str, list[V4Tenant]] | None = None
+        self._tenants_by_unit: dict[str, dict[str, list[V4Tenant]]] = {}
 
     # Whole collections, cached as one entry each.
 
@@ -87,19 +87,31 @@ class AccessLoaders:
     async def _tenants(self, keys: Sequence[str]) -> list[V4Tenant | None]:
         return pick(index(await self.all_tenants(), lambda t: str(t.id)), keys)
 
-    async def tenants_grouped(self) -> dict[str, list[V4Tenant]]:
-        """Every tenant by unit id, grouped once per request."""
-        tenants = await self.all_tenants()
-        if self._tenants_grouped is None:
-            by_unit: dict[str, list[V4Tenant]] = {}
+    async def tenants_by_unit(self, building_id: str) -> dict[str, list[V4Tenant]]:
+        """The building's tenants by unit id, grouped once per request."""
+        tenants = await self.tenants_by_building.load(building_id)
+        by_unit = self._tenants_by_unit.get(building_id)
+        if by_unit is None:
+            by_unit = {}
             for tenant in tenants:
                 by_unit.setdefault(str(tenant.unit.id), []).append(tenant)
-            self._tenants_grouped = by_unit
-        return self._tenants_grouped
+            self._tenants_by_unit[building_id] = by_unit
+        return by_unit
 
-    async def _tenants_by_unit(self, keys: Sequence[str]) -> list[list[V4Tenant]]:
-        by_unit = await self.tenants_grouped()
-        return [by_unit.get(key, []) for key in keys]
+    async def _tenants_by_building(self, keys: Sequence[str]) -> list[list[V4Tenant]]:
+        async def fetch(missing: list[str]) -> list[V4Tenant]:
+            return await self._s.butterflymx.list_v4_tenants(building_ids=missing)
+
+        # `q[building_id_eq]` on tenants is not in the reference (only on access points and
+        # devices): grouping by each tenant's own `building_id` stays right if it is ignored.
+        return await grouped(
+            self._s.cache,
+            "reference",
+            self._key("butterflymx", "v4_tenants_by_building"),
+            keys,
+            fetch,
+            lambda t: str(t.building_id),
+        )
 
     async def _access_points_by_building(self, keys: Sequence[str]) -> list[list[AccessPoint]]:
         async def fetch(missing: list[str]) -> list[AccessPoint]:

@@ -1,12 +1,15 @@
 """Per-request dataloaders for the occupancy hierarchy: Space → Room → Sensor, and occupancy.
 
-Butlr's `/api/v2/spaces?details=true` carries every space with its rooms, sensors and
-hives, so one cached walk answers the whole hierarchy. Current occupancy for every room
-a query touches is one reporting call (`function: last`), cached for the live TTL.
+A space with `details=true` carries its rooms, sensors and hives, so one cached call per
+space answers its whole hierarchy: a building's spaces are fetched by id, concurrently;
+rooms, sensors and hives by id, and the `spaces` listing, from one cached walk of every
+space. Current occupancy for every room a query touches is one reporting call
+(`function: last`), cached for the live TTL.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +17,7 @@ from aiodataloader import DataLoader
 
 from connectors.butlr.models import Hive, Room, Sensor, Space, Zone
 from connectors.butlr.occupancy_models import RoomOccupancy
+from connectors.errors import VendorNotFoundError
 from resolvers.batching import grouped, keyed, pick
 from resolvers.services import Services
 
@@ -35,7 +39,20 @@ class OccupancyLoaders:
         return await self._s.cache.get_or_fetch("reference", self._key("spaces"), fetch)
 
     async def _spaces(self, keys: Sequence[str]) -> list[Space | None]:
-        return pick({s.id: s for s in await self.all_spaces()}, keys)
+        async def fetch(missing: list[str]) -> dict[str, Space]:
+            hit, listed = self._s.cache.peek("reference", self._key("spaces"))
+            if hit:
+                return {s.id: s for s in listed}
+            found = await asyncio.gather(*(self._space(space_id) for space_id in missing))
+            return {s.id: s for s in found if s is not None}
+
+        return await keyed(self._s.cache, "reference", self._key("space"), keys, fetch)
+
+    async def _space(self, space_id: str) -> Space | None:
+        try:
+            return await self._s.butlr.get_space(space_id, details=True)
+        except VendorNotFoundError:
+            return None
 
     async def _rooms(self, keys: Sequence[str]) -> list[Room | None]:
         rooms = {r.id: r for s in await self.all_spaces() for r in s.rooms}
@@ -49,8 +66,9 @@ class OccupancyLoaders:
         hives = {h.id: h for s in await self.all_spaces() for h in s.hives}
         return pick(hives, keys)
 
-    async def sensors_of_room(self, room_id: str) -> list[Sensor]:
-        return [x for s in await self.all_spaces() for x in s.sensors if x.room_id == room_id]
+    async def sensors_of_room(self, space_id: str, room_id: str) -> list[Sensor]:
+        space = await self.space.load(space_id)
+        return [x for x in space.sensors if x.room_id == room_id] if space is not None else []
 
     async def _current(self, keys: Sequence[str]) -> list[RoomOccupancy | None]:
         """Current occupancy per room id: one reporting call for every uncached room."""

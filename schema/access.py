@@ -205,8 +205,10 @@ class Unit(Entity, relay.Node):
         return cast(list[Tenant], self._load_tenants(info))
 
     async def _load_tenants(self, info: Info) -> list[Tenant]:
-        records = await info.context.access.tenants_by_unit.load(self.record.id)
-        return [Tenant.of(r) for r in records]
+        if self.record.building_id is None:
+            return []
+        by_unit = await info.context.access.tenants_by_unit(self.record.building_id)
+        return [Tenant.of(r) for r in by_unit.get(self.record.id, [])]
 
     @strawberry.field(description="The unit's own door locks, from every vendor.")
     def doors(self, info: Info) -> list[Door]:
@@ -405,16 +407,16 @@ def prefetch_buildings(info: Info, building_ids: list[str] | None) -> None:
     access, occupancy = info.context.access, info.context.occupancy
     if wanted & {"units", "unitCount", "calls", "doorReleases"}:
         start(info, access.all_units())
-    if "tenants" in wanted:
-        start(info, access.all_tenants())
-    if "spaces" in wanted:
-        start(info, occupancy.all_spaces())
     for building_id in building_ids or []:
+        if "tenants" in wanted:
+            start(info, access.tenants_by_building.load(building_id))
         if wanted & {"doors", "accessPoints"}:
             start(info, access.doors_of_building(building_id))
         entry = info.context.services.site_map.building(building_id)
-        if "spaces" in wanted and "occupancy" in wanted and entry is not None:
-            start(info, occupancy.prefetch_current(list(entry.butlr_space_ids)))
+        if "spaces" in wanted and entry is not None:
+            start(info, occupancy.space.load_many(list(entry.butlr_space_ids)))
+            if "occupancy" in wanted:
+                start(info, occupancy.prefetch_current(list(entry.butlr_space_ids)))
 
 
 async def access_point_doors(info: Info, building_id: str) -> list[DoorView]:
@@ -448,7 +450,7 @@ async def unit_extras(
         if "tenants" not in wanted:
             return None
         try:
-            return await access.tenants_grouped()
+            return await access.tenants_by_unit(building_id)
         except VendorError:
             return None
 

@@ -208,7 +208,12 @@ class Room(Entity, relay.Node):
 
     @strawberry.field
     async def sensors(self, info: Info) -> list[Sensor]:
-        return [Sensor.of(s) for s in await info.context.occupancy.sensors_of_room(self.record.id)]
+        return [
+            Sensor.of(s)
+            for s in await info.context.occupancy.sensors_of_room(
+                self.record.space_id, self.record.id
+            )
+        ]
 
     @strawberry.field(description="Current occupancy; null when Butlr has no recent sample.")
     async def occupancy(self, info: Info) -> Occupancy | None:

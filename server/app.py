@@ -22,6 +22,7 @@ from resolvers.context import RequestContext, VendorEndpoint
 from resolvers.services import Services
 from schema import schema
 from server.backends import Backends, open_backends
+from server.heap import frozen_heap
 from server.settings import Settings
 from server.vendors import build_services
 
@@ -80,7 +81,8 @@ def create_app(settings: Settings) -> Starlette:
         try:
             state.backends = await open_backends(settings, state.http)
             state.services = build_services(settings, state.backends, state.http)
-            yield
+            with frozen_heap():
+                yield
         finally:
             state.services = None
             if state.backends is not None:

@@ -145,6 +145,7 @@ def _sandbox(args: argparse.Namespace) -> int:
 
 async def _run_sandbox(args: argparse.Namespace, spec: DatasetSpec) -> None:
     from sandbox.app import Sandbox
+    from server.heap import frozen_heap
 
     box = Sandbox(spec, latency_ms=args.latency_ms, ambient_interval_s=args.demo_activity or None)
     info = await box.start(args.host, args.port)
@@ -156,7 +157,8 @@ async def _run_sandbox(args: argparse.Namespace, spec: DatasetSpec) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await stop.wait()
+        with frozen_heap():
+            await stop.wait()
     finally:
         await box.stop()
         log.info("sandbox stopped")

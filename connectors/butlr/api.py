@@ -30,6 +30,7 @@ from connectors.butlr.config import (
 from connectors.butlr.fields import Fields, protocol_error
 from connectors.http import Response, VendorHTTP
 from connectors.pagination import Page, walk
+from connectors.slices import parse_each
 from connectors.tokens import TokenManager
 
 T = TypeVar("T")
@@ -164,7 +165,7 @@ class ApiBase:
             raw = envelope.data.get("data")
             if not isinstance(raw, list):
                 raise protocol_error(where, "field 'data' should be a list")
-            items = [parse(item, f"{where}[{seen + i}]") for i, item in enumerate(raw)]
+            items = await parse_each(raw, lambda item, i: parse(item, f"{where}[{seen + i}]"))
             seen += len(items)
             # Reference: the List Sensors sample has no `next`; absent reads as the end.
             next_cursor = envelope.opt_text("next")

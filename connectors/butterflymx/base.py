@@ -15,6 +15,7 @@ from connectors.butterflymx.fields import VENDOR, protocol_error
 from connectors.butterflymx.jsonapi import Document, Included, document, joined
 from connectors.http import Response, VendorHTTP
 from connectors.pagination import Page, collect, walk
+from connectors.slices import parse_each
 from connectors.tokens import TokenManager
 
 T = TypeVar("T")
@@ -184,12 +185,12 @@ class ClientBase:
             async with semaphore:
                 query = [*params, ("page[number]", str(number)), size]
                 doc = await self._document("GET", path, params=query)
-            return [parse(raw, doc.included) for raw in doc.items()]
+            return await parse_each(doc.items(), lambda raw, _: parse(raw, doc.included))
 
         # The other pages are requested before page 1 is parsed: parsing is CPU, not I/O.
         rest = asyncio.gather(*(page(n) for n in range(2, last + 1))) if last else None
         try:
-            items = [parse(raw, first.included) for raw in first.items()]
+            items = await parse_each(first.items(), lambda raw, _: parse(raw, first.included))
         except BaseException:
             if rest is not None:
                 rest.cancel()
@@ -235,4 +236,4 @@ class ClientBase:
         body = response.body
         if not isinstance(body, dict) or not isinstance(body.get("data"), list):
             raise protocol_error(f"GET {path}", "expected {'data': [...]}")
-        return [parse(raw, f"{path}.data[{i}]") for i, raw in enumerate(body["data"])]
+        return await parse_each(body["data"], lambda raw, i: parse(raw, f"{path}.data[{i}]"))

@@ -24,6 +24,7 @@ from connectors.remotelock.auth import RemoteLockAuth
 from connectors.remotelock.config import DEFAULT_MEDIA_TYPE, VENDOR
 from connectors.remotelock.fields import Fields, protocol_error
 from connectors.remotelock.models import page_meta
+from connectors.slices import parse_each
 from connectors.tokens import TokenManager
 
 log = logging.getLogger(__name__)
@@ -170,7 +171,7 @@ class ApiBase:
         if not isinstance(raw, list):
             raise protocol_error(where, "field 'data' should be a list")
         first = (number - 1) * PER_PAGE
-        items = [parse(item, f"{where}[{first + i}]") for i, item in enumerate(raw)]
+        items = await parse_each(raw, lambda item, i: parse(item, f"{where}[{first + i}]"))
         _, total_pages = page_meta(envelope)
         return items, total_pages
 
