@@ -191,7 +191,9 @@ class VendorHTTP:
         left = remaining()
         if left is not None and left <= 0:
             raise VendorTimeoutError("the request's deadline passed before this call", **context)
-        if self.limiter is not None:
+        # A free slot is taken without a task and a loop turn (`wait_for` makes both): with
+        # new connections to open, every turn lets other work in before this call is sent.
+        if self.limiter is not None and not self.limiter.try_acquire():
             try:
                 await asyncio.wait_for(self.limiter.acquire(), left)
             except TimeoutError as exc:

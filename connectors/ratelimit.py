@@ -23,6 +23,18 @@ class RateLimiter:
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     paused_until: float = 0.0
 
+    def try_acquire(self) -> bool:
+        """Take a slot if one is free now and nobody is queued for one."""
+        if self._lock.locked():
+            return False
+        now = self.clock()
+        while self._sent and self._sent[0] <= now - self.window_s:
+            self._sent.popleft()
+        if self.paused_until > now or len(self._sent) >= self.limit:
+            return False
+        self._sent.append(now)
+        return True
+
     async def acquire(self) -> None:
         """Wait for a slot, then take it."""
         async with self._lock:

@@ -125,6 +125,11 @@ class TokenManager:
             self._tokens = renewed
             return renewed.access_token
 
+    @property
+    def held(self) -> bool:
+        """A token fresh enough to use is in memory: `token()` will not wait."""
+        return self._tokens is not None and self._fresh(self._tokens)
+
     async def invalidate(self, access_token: str) -> None:
         """The vendor rejected `access_token` (401): the next `token()` renews it.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,5 +25,29 @@ class Services:
     # Cache keys start with (vendor, account) so one account never reads another's data.
     accounts: dict[str, str] = field(default_factory=dict)
 
+    _renewing: set[asyncio.Task[str]] = field(default_factory=set, repr=False)
+
     def account(self, vendor: str) -> str:
         return self.accounts.get(vendor, "default")
+
+    def renew_tokens(self) -> bool:
+        """Start renewing, in the background, every vendor token not held fresh; True if any.
+
+        A renewal that fails is not reported here: the call that needs the token shares its
+        error (the token manager's single flight), or fails fast once re-authorisation is due.
+        """
+        started = False
+        for client in (self.butterflymx, self.remotelock, self.butlr):
+            if client.tokens.held:
+                continue
+            task = asyncio.ensure_future(client.tokens.token())
+            self._renewing.add(task)
+            task.add_done_callback(_settled)
+            task.add_done_callback(self._renewing.discard)
+            started = True
+        return started
+
+
+def _settled(task: asyncio.Task[str]) -> None:
+    if not task.cancelled():
+        task.exception()  # retrieved: the caller that needs the token reports the failure

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
@@ -61,6 +62,13 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
         backends, services = self._state.backends, self._state.services
         if backends is None or services is None:
             raise RuntimeError("GraphQL request before the server finished starting")
+        # A missing or expiring vendor token costs a round trip before any vendor call:
+        # renewing it now overlaps that with parsing and validating the document.
+        if services.renew_tokens():
+            # A few loop turns: enough for a renewal on an already open connection to be on
+            # the wire (aiohttp writes a body in a task of its own) before parsing begins.
+            for _ in range(3):
+                await asyncio.sleep(0)
         return RequestContext(
             services=services,
             vendors=[

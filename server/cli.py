@@ -8,8 +8,8 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine, Sequence
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
@@ -137,7 +137,7 @@ def _sandbox(args: argparse.Namespace) -> int:
         raise SettingsError("--units needs at least one building with at least one unit")
     spec = DatasetSpec(seed=args.seed, units_per_building=units)
     try:
-        asyncio.run(_run_sandbox(args, spec))
+        _run(_run_sandbox(args, spec))
     except ValueError as exc:
         raise SettingsError(str(exc)) from exc
     return 0
@@ -162,6 +162,16 @@ async def _run_sandbox(args: argparse.Namespace, spec: DatasetSpec) -> None:
     finally:
         await box.stop()
         log.info("sandbox stopped")
+
+
+def _run(main: Coroutine[Any, Any, None]) -> None:
+    """Run on uvloop where it is installed (uvicorn[standard] brings it), as `serve` does."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
 
 
 def _schema(args: argparse.Namespace) -> int:

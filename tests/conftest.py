@@ -15,6 +15,7 @@ from sandbox.app import Sandbox
 from sandbox.dataset import DatasetSpec
 from server.app import create_app
 from server.settings import Settings
+from tests.schema.graphs import Graph
 
 
 @dataclass
@@ -92,3 +93,9 @@ async def concierge_url(concierge_settings: Settings) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, timeout=15)
+
+
+@pytest.fixture
+async def graph(concierge_url: str, http: aiohttp.ClientSession) -> Graph:
+    """A GraphQL client for a live server (see `concierge_url`)."""
+    return Graph(concierge_url, http)

@@ -1,0 +1,58 @@
+"""Vendor tokens are renewed as a request arrives, once, and a refused login costs nothing
+to the requests that do not need that vendor."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tests.schema.graphs import Graph
+
+TOKEN_ROUTES = {
+    "butterflymx": "POST /accounts/oauth/token",
+    "remotelock": "POST /connect/oauth/token",
+    "butlr": "POST /api/v2/clients/login",
+}
+
+
+async def _token_requests(graph: Graph) -> dict[str, int]:
+    counters: dict[str, Any] = await graph.sandbox("GET", "/counters")
+    return {v: counters[v]["routes"].get(route, 0) for v, route in TOKEN_ROUTES.items()}
+
+
+async def _settled_token_requests(graph: Graph) -> dict[str, int]:
+    """The token request counts once every renewal has been answered."""
+    for _ in range(100):
+        seen = await _token_requests(graph)
+        if all(seen.values()):
+            return seen
+        await asyncio.sleep(0.02)
+    return await _token_requests(graph)
+
+
+async def test_the_first_request_renews_every_missing_token_once(graph: Graph) -> None:
+    # `{ sandboxControlUrl }` reads no vendor, yet a server without tokens starts them.
+    assert "errors" not in await graph.query("{ sandboxControlUrl }")
+    assert await _settled_token_requests(graph) == {v: 1 for v in TOKEN_ROUTES}
+
+    building = "{ buildings(first: 1) { edges { node { name spaces { name } } } } }"
+    answer = await graph.query(building)
+
+    assert "errors" not in answer, answer["errors"]
+    assert await _token_requests(graph) == {v: 1 for v in TOKEN_ROUTES}
+
+
+async def test_a_vendor_refusing_logins_fails_only_its_own_fields(graph: Graph) -> None:
+    await graph.sandbox("PATCH", "/faults/remotelock", json={"error_rate": 1})
+
+    plain = await graph.query("{ vendors { vendor } }")
+    doors = await graph.query(
+        "{ buildings(first: 1) { edges { node { name accessPoints { id } doors { id } } } } }"
+    )
+
+    assert "errors" not in plain
+    assert len(plain["data"]["vendors"]) == 3
+    node = doors["data"]["buildings"]["edges"][0]["node"]
+    assert node["name"]  # ButterflyMX's part still answers
+    assert node["accessPoints"]
+    assert {e["extensions"]["vendor"] for e in doors["errors"]} == {"remotelock"}
