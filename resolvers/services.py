@@ -30,13 +30,13 @@ class Services:
     def account(self, vendor: str) -> str:
         return self.accounts.get(vendor, "default")
 
-    def renew_tokens(self) -> bool:
-        """Start renewing, in the background, every vendor token not held fresh; True if any.
+    def renew_tokens(self) -> list[asyncio.Task[str]]:
+        """Start renewing, in the background, every vendor token not held fresh.
 
         A renewal that fails is not reported here: the call that needs the token shares its
         error (the token manager's single flight), or fails fast once re-authorisation is due.
         """
-        started = False
+        started: list[asyncio.Task[str]] = []
         for client in (self.butterflymx, self.remotelock, self.butlr):
             if client.tokens.held:
                 continue
@@ -44,7 +44,7 @@ class Services:
             self._renewing.add(task)
             task.add_done_callback(_settled)
             task.add_done_callback(self._renewing.discard)
-            started = True
+            started.append(task)
         return started
 
 

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry.federation
@@ -20,6 +20,7 @@ from resolvers.access_loaders import BuildingDoors
 from resolvers.doors import DoorView
 from schema.activity import AccessGuest, Call, CallType, DoorRelease, Keychain, filter_calls
 from schema.context import Info, report, selected_names, start, vendor_id
+from schema.execution import prefilled
 from schema.federation import Entity
 
 if TYPE_CHECKING:
@@ -192,31 +193,23 @@ class Unit(Entity, relay.Node):
         record = await info.context.access.building.load(self.record.building_id)
         return Building.of(record) if record is not None else None
 
-    # Filled by `Building.units` for every unit at once; a unit reached another way loads
-    # its own. The two fields below then answer without a coroutine per unit.
+    # Filled in by `Building.units` for every unit at once, and then read without calling
+    # the resolvers below; a unit reached another way loads its own.
     ready_tenants: strawberry.Private[list[Tenant] | None] = None
-    ready_doors: strawberry.Private[BuildingDoors | None] = None
+    ready_doors: strawberry.Private[list[Door] | None] = None
 
-    @strawberry.field
-    def tenants(self, info: Info) -> list[Tenant]:
-        if self.ready_tenants is not None:
-            return self.ready_tenants
-        # GraphQL awaits an awaitable result; the annotation is what the schema shows.
-        return cast(list[Tenant], self._load_tenants(info))
-
-    async def _load_tenants(self, info: Info) -> list[Tenant]:
+    @strawberry.field(metadata=prefilled("ready_tenants"))
+    async def tenants(self, info: Info) -> list[Tenant]:
         if self.record.building_id is None:
             return []
         by_unit = await info.context.access.tenants_by_unit(self.record.building_id)
         return [Tenant.of(r) for r in by_unit.get(self.record.id, [])]
 
-    @strawberry.field(description="The unit's own door locks, from every vendor.")
-    def doors(self, info: Info) -> list[Door]:
-        if self.ready_doors is not None:
-            return [Door.of(v) for v in doors_of_unit(info, self.record, self.ready_doors)]
-        return cast(list[Door], self._load_doors(info))
-
-    async def _load_doors(self, info: Info) -> list[Door]:
+    @strawberry.field(
+        description="The unit's own door locks, from every vendor.",
+        metadata=prefilled("ready_doors"),
+    )
+    async def doors(self, info: Info) -> list[Door]:
         return [Door.of(v) for v in await unit_doors(info, self.record)]
 
     @relay.connection(relay.ListConnection[Call], description="Intercom calls to this unit.")
@@ -323,7 +316,8 @@ class Building(Entity, relay.Node):
         for unit in units:
             if tenants is not None:
                 unit.ready_tenants = [Tenant.of(t) for t in tenants.get(unit.record.id, [])]
-            unit.ready_doors = doors
+            if doors is not None and not lost_doors(info, unit.record, doors):
+                unit.ready_doors = [Door.of(v) for v in doors_of_unit(info, unit.record, doors)]
         return units
 
     @strawberry.field
@@ -472,9 +466,18 @@ async def unit_doors(info: Info, unit: BmxUnit) -> list[DoorView]:
     return doors_of_unit(info, unit, await info.context.access.doors_of_building(unit.building_id))
 
 
+def lost_doors(info: Info, unit: BmxUnit, doors: BuildingDoors) -> bool:
+    """RemoteLock's part could not be read and this unit has a RemoteLock lock."""
+    return doors.remotelock_error is not None and any(
+        lock.vendor == "remotelock"
+        for lock in info.context.services.site_map.locks_for_unit(unit.id)
+    )
+
+
 def doors_of_unit(info: Info, unit: BmxUnit, doors: BuildingDoors) -> list[DoorView]:
+    """The unit's doors; a lost RemoteLock lock is reported at the field asking for them."""
+    if doors.remotelock_error is not None and lost_doors(info, unit, doors):
+        report(info, doors.remotelock_error)
     site = info.context.services.site_map
     wanted = [(lock.vendor, lock.vendor_id) for lock in site.locks_for_unit(unit.id)]
-    if doors.remotelock_error is not None and any(v == "remotelock" for v, _ in wanted):
-        report(info, doors.remotelock_error)  # only units whose lock is RemoteLock's lost one
     return [doors.by_key[key] for key in wanted if key in doors.by_key]

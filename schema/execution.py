@@ -8,6 +8,11 @@ such a field and coerces the value itself, the same way those steps would. Every
 else, and every case that could end in an error (a null in a non-null field, a value the
 type cannot represent, a middleware), takes graphql-core's own path, so answers and
 errors are what they would have been.
+
+A field with a resolver can also declare the attribute where a parent fills its answer in
+ahead (`strawberry.field(metadata=prefilled("ready_tenants"))`): when the attribute holds
+a value, graphql-core reads it instead of calling the resolver through Strawberry; when
+it is None, the resolver runs as usual.
 """
 
 from __future__ import annotations
@@ -34,6 +39,12 @@ from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 
 DEFINITION = "strawberry-definition"  # where Strawberry keeps its own object on graphql-core's
+PREFILLED = "concierge-prefilled"  # field metadata: the attribute a parent may fill in
+
+
+def prefilled(attribute: str) -> dict[str, str]:
+    """Field metadata: a parent may have put this field's answer in `attribute`."""
+    return {PREFILLED: attribute}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +118,14 @@ def _default_node_id(origin: type) -> bool:
         own.resolve_id.__func__ is node.resolve_id.__func__
         and own.resolve_typename.__func__ is node.resolve_typename.__func__
     )
+
+
+def _prefilled_first(attribute: str, resolve: Callable[..., Any]) -> Callable[..., Any]:
+    def read_or_resolve(source: Any, info: Any, **arguments: Any) -> Any:
+        value = getattr(source, attribute, None)
+        return value if value is not None else resolve(source, info, **arguments)
+
+    return read_or_resolve
 
 
 class _NotPlain(Exception):
@@ -184,7 +203,17 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
 
 def install(schema: GraphQLSchema, default_resolver: object) -> type[FastExecutionContext]:
-    """An execution context class that knows `schema`'s plain fields."""
+    """An execution context class that knows `schema`'s plain fields; prefilled fields'
+    resolvers read their attribute first."""
+    for graphql_type in schema.type_map.values():
+        if isinstance(graphql_type, GraphQLObjectType):
+            for graphql_field in graphql_type.fields.values():
+                field = graphql_field.extensions.get(DEFINITION)
+                attribute = (
+                    field.metadata.get(PREFILLED) if isinstance(field, StrawberryField) else None
+                )
+                if attribute is not None and graphql_field.resolve is not None:
+                    graphql_field.resolve = _prefilled_first(attribute, graphql_field.resolve)
     return type(
         "FastExecutionContext",
         (FastExecutionContext,),

@@ -11,7 +11,7 @@ from strawberry import relay
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from schema import schema as concierge_schema
-from schema.execution import FastExecutionContext, install
+from schema.execution import FastExecutionContext, install, prefilled
 from tests.schema.graphs import DASHBOARD, Graph
 
 
@@ -43,6 +43,32 @@ class Query:
             Thing(key="3", name="three", nickname=None, colour="blue"),  # type: ignore[arg-type]
             RenamedThing(key="4", name="four", nickname=None, colour=Colour.RED),
         ]
+
+
+@strawberry.type
+class Greeting:
+    ready: strawberry.Private[str | None]
+
+    @strawberry.field(metadata=prefilled("ready"))
+    def text(self) -> str:
+        return "resolved"
+
+
+@strawberry.type
+class GreetingQuery:
+    @strawberry.field
+    def greetings(self) -> list[Greeting]:
+        return [Greeting(ready="filled in"), Greeting(ready=None)]
+
+
+def test_a_prefilled_field_answers_its_attribute_and_resolves_when_it_is_empty() -> None:
+    tiny = strawberry.Schema(query=GreetingQuery)
+    tiny.execution_context_class = install(tiny._schema, tiny.config.default_resolver)
+
+    result = tiny.execute_sync("{ greetings { text } }")
+
+    assert result.errors is None
+    assert result.data == {"greetings": [{"text": "filled in"}, {"text": "resolved"}]}
 
 
 def _answers(context_class: type[Any]) -> dict[str, Any]:
