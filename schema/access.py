@@ -315,7 +315,7 @@ class Building(Entity, relay.Node):
         ]
         for unit in units:
             if tenants is not None:
-                unit.ready_tenants = [Tenant.of(t) for t in tenants.get(unit.record.id, [])]
+                unit.ready_tenants = tenants.get(unit.record.id, [])
             if doors is not None and not lost_doors(info, unit.record, doors):
                 unit.ready_doors = [Door.of(v) for v in doors_of_unit(info, unit.record, doors)]
         return units
@@ -430,23 +430,25 @@ async def building_doors(info: Info, building_id: str) -> list[DoorView]:
 
 async def unit_extras(
     info: Info, building_id: str
-) -> tuple[dict[str, list[V4Tenant]] | None, BuildingDoors | None]:
-    """The units' tenants and door locks, loaded alongside the units themselves.
+) -> tuple[dict[str, list[Tenant]] | None, BuildingDoors | None]:
+    """The units' tenants (by unit id) and door locks, loaded alongside the units.
 
     Both depend on the building, not on each unit: loading them now takes them off the
-    critical path and answers every unit's fields without a coroutine per unit. What is
-    not selected, or fails, is left as None for the unit's own field to load and report.
+    critical path (tenants are even made graph objects while the units are still coming)
+    and answers every unit's fields without a coroutine per unit. What is not selected, or
+    fails, is left as None for the unit's own field to load and report.
     """
     wanted = selected_names(info)
     access = info.context.access
 
-    async def tenants() -> dict[str, list[V4Tenant]] | None:
+    async def tenants() -> dict[str, list[Tenant]] | None:
         if "tenants" not in wanted:
             return None
         try:
-            return await access.tenants_by_unit(building_id)
+            by_unit = await access.tenants_by_unit(building_id)
         except VendorError:
             return None
+        return {unit_id: [Tenant.of(t) for t in found] for unit_id, found in by_unit.items()}
 
     async def doors() -> BuildingDoors | None:
         if "doors" not in wanted:

@@ -15,7 +15,7 @@ from connectors.butterflymx.fields import VENDOR, protocol_error
 from connectors.butterflymx.jsonapi import Document, Included, document, joined
 from connectors.http import Response, VendorHTTP
 from connectors.pagination import Page, collect, walk
-from connectors.slices import parse_each
+from connectors.slices import fanning_out, parse_each
 from connectors.tokens import TokenManager
 
 T = TypeVar("T")
@@ -188,6 +188,8 @@ class ClientBase:
             return await parse_each(doc.items(), lambda raw, _: parse(raw, doc.included))
 
         # The other pages are requested before page 1 is parsed: parsing is CPU, not I/O.
+        if last:
+            fanning_out()
         rest = asyncio.gather(*(page(n) for n in range(2, last + 1))) if last else None
         try:
             items = await parse_each(first.items(), lambda raw, _: parse(raw, first.included))

@@ -24,7 +24,7 @@ from connectors.remotelock.auth import RemoteLockAuth
 from connectors.remotelock.config import DEFAULT_MEDIA_TYPE, VENDOR
 from connectors.remotelock.fields import Fields, protocol_error
 from connectors.remotelock.models import page_meta
-from connectors.slices import parse_each
+from connectors.slices import fanning_out, parse_each
 from connectors.tokens import TokenManager
 
 log = logging.getLogger(__name__)
@@ -214,6 +214,7 @@ class ApiBase:
                 found, _ = await self._page(path, parse, where, fixed, number)
                 return found
 
+        fanning_out()
         for rest in await asyncio.gather(*(page(n) for n in range(2, last + 1))):
             items += rest
         return items
