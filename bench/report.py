@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 from typing import Any
 
 from analysis import PAGED_ROUTES
@@ -209,6 +210,21 @@ def _verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("HOLDS" if ok else "FAILS")
 
 
+def _slacks(building: dict[str, Any]) -> list[float]:
+    """wall - cp x latency of every cold run of a building (older results: the one cold)."""
+    runs = building.get("cold_runs") or [building["cold"]]
+    return [float(r["wall_minus_critical_path_ms"]) for r in runs]
+
+
+def _spread(values: list[float]) -> str:
+    ordered = sorted(values)
+    return (
+        f"wall - cp x latency median {statistics.median(ordered):+.0f} ms, "
+        f"max {ordered[-1]:+.0f} ms over {len(ordered)} runs "
+        f"({', '.join(f'{v:+.0f}' for v in ordered)})"
+    )
+
+
 def targets(results: dict[str, Any]) -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
     buildings = results["buildings"]
@@ -242,19 +258,27 @@ def targets(results: dict[str, Any]) -> list[dict[str, str]]:
             "detail": f"{hundred[0]['total']} requests" if hundred else "no 100-unit building",
         }
     )
-    diffs = [c["wall_minus_critical_path_ms"] for c in colds]
     stated = lat == TARGET_LATENCY_MS
+    slack = {b["building"]["unit_count"]: _slacks(b) for b in buildings}
+    within = f"wall time within {TARGET_SLACK_MS:g} ms of critical path x {TARGET_LATENCY_MS:g} ms"
+    caveat = "" if stated else f" (target is stated for {TARGET_LATENCY_MS:g} ms latency)"
     found.append(
         {
-            "target": f"wall time within {TARGET_SLACK_MS:g} ms of critical path x "
-            f"{TARGET_LATENCY_MS:g} ms",
-            "verdict": _verdict(all(d <= TARGET_SLACK_MS for d in diffs) if stated else None),
-            "detail": "wall - cp x latency = "
-            + ", ".join(f"{d:+.0f} ms" for d in diffs)
-            + "; of which our server's own time on the path "
-            + ", ".join(f"{c['timing']['ours_ms']:.0f} ms" for c in colds)
-            + " (the rest is the simulator's time beyond the injected latency)"
-            + ("" if stated else f" (target is stated for {TARGET_LATENCY_MS:g} ms latency)"),
+            "target": f"{within}, the 100-unit dashboard, every cold run",
+            "verdict": _verdict(
+                max(slack[100]) <= TARGET_SLACK_MS if stated and 100 in slack else None
+            ),
+            "detail": (_spread(slack[100]) if 100 in slack else "no 100-unit building") + caveat,
+        }
+    )
+    found.append(
+        {
+            "target": f"{within}, every size, every cold run",
+            "verdict": _verdict(
+                all(max(s) <= TARGET_SLACK_MS for s in slack.values()) if stated else None
+            ),
+            "detail": "; ".join(f"{units} units: {_spread(s)}" for units, s in slack.items())
+            + caveat,
         }
     )
     problems = [
