@@ -47,6 +47,12 @@ class Services:
             started.append(task)
         return started
 
+    async def stop_renewals(self) -> None:
+        """Cancel renewals still running (the server is stopping)."""
+        for task in list(self._renewing):
+            task.cancel()
+        await asyncio.gather(*self._renewing, return_exceptions=True)
+
 
 def _settled(task: asyncio.Task[str]) -> None:
     if not task.cancelled():

@@ -263,14 +263,15 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
 def install(schema: GraphQLSchema, default_resolver: object) -> type[FastExecutionContext]:
     """An execution context class that knows `schema`'s plain fields; prefilled fields'
-    resolvers read their attribute first."""
+    resolvers read their attribute first (never on a field with extensions: a permission
+    check must not be skipped)."""
     for graphql_type in schema.type_map.values():
         if isinstance(graphql_type, GraphQLObjectType):
             for graphql_field in graphql_type.fields.values():
                 field = graphql_field.extensions.get(DEFINITION)
-                attribute = (
-                    field.metadata.get(PREFILLED) if isinstance(field, StrawberryField) else None
-                )
+                if not isinstance(field, StrawberryField) or field.extensions:
+                    continue
+                attribute = field.metadata.get(PREFILLED)
                 if attribute is not None and graphql_field.resolve is not None:
                     graphql_field.resolve = _prefilled_first(attribute, graphql_field.resolve)
     return type(

@@ -95,6 +95,8 @@ def create_app(settings: Settings) -> Starlette:
             with frozen_heap():
                 yield
         finally:
+            if state.services is not None:
+                await state.services.stop_renewals()
             state.services = None
             if state.backends is not None:
                 await state.backends.close()
