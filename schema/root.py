@@ -14,19 +14,10 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from schema.access import (
-    Address,
-    Building,
-    Door,
-    DoorCapabilities,
-    Panel,
-    Tenant,
-    Unit,
-    VendorName,
-    prefetch_buildings,
-)
+from schema.access import Address, Building, Panel, Tenant, Unit, prefetch_buildings
 from schema.activity import AccessGuest, Call, DoorRelease, Keychain, VirtualKey
 from schema.context import Info
+from schema.doors import Door, DoorCapabilities, VendorName
 from schema.errors import VendorErrors, log_errors
 from schema.execution import install
 from schema.me import Me
