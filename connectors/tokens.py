@@ -130,6 +130,10 @@ class TokenManager:
         """A token fresh enough to use is in memory: `token()` will not wait."""
         return self._tokens is not None and self._fresh(self._tokens)
 
+    def failed_within(self, seconds: float) -> bool:
+        """The last renewal failed (transiently) less than `seconds` ago."""
+        return self._failure is not None and time.monotonic() - self._failure[0] < seconds
+
     async def invalidate(self, access_token: str) -> None:
         """The vendor rejected `access_token` (401): the next `token()` renews it.
 

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from connectors.remotelock.client import RemoteLockClient
 
 
+RENEWAL_BACKOFF_S = 10.0
+
+
 @dataclass
 class Services:
     butterflymx: ButterflyMXClient
@@ -35,12 +38,19 @@ class Services:
 
         A renewal that fails is not reported here: the call that needs the token shares its
         error (the token manager's single flight), or fails fast once re-authorisation is due.
+        After a failure, requests do not start renewals for `RENEWAL_BACKOFF_S`: a vendor
+        that is down is only asked by the calls that need it.
         """
         started: list[asyncio.Task[str]] = []
         for client in (self.butterflymx, self.remotelock, self.butlr):
-            if client.tokens.held:
+            tokens = client.tokens
+            if (
+                tokens.held
+                or tokens.needs_reauthorization
+                or tokens.failed_within(RENEWAL_BACKOFF_S)
+            ):
                 continue
-            task = asyncio.ensure_future(client.tokens.token())
+            task = asyncio.ensure_future(tokens.token())
             self._renewing.add(task)
             task.add_done_callback(_settled)
             task.add_done_callback(self._renewing.discard)

@@ -6,6 +6,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import aiohttp
+
+from server.backends import open_backends
+from server.settings import Settings
+from server.vendors import build_services
+from tests.conftest import RunningSandbox
 from tests.schema.graphs import Graph
 
 TOKEN_ROUTES = {
@@ -56,3 +62,20 @@ async def test_a_vendor_refusing_logins_fails_only_its_own_fields(graph: Graph) 
     assert node["name"]  # ButterflyMX's part still answers
     assert node["accessPoints"]
     assert {e["extensions"]["vendor"] for e in doors["errors"]} == {"remotelock"}
+
+
+async def test_after_a_failed_login_requests_leave_the_vendor_alone_for_a_while(
+    sandbox: RunningSandbox, http: aiohttp.ClientSession
+) -> None:
+    settings = Settings(sandbox_url=sandbox.control_url)
+    services = build_services(settings, await open_backends(settings, http), http)
+    await sandbox.control("PATCH", "/faults/butlr", json={"error_rate": 1})
+
+    first = services.renew_tokens()
+    await asyncio.gather(*first, return_exceptions=True)
+    again = [services.renew_tokens() for _ in range(3)]
+
+    assert len(first) == 3  # nothing held yet: all three start
+    assert again == [[], [], []]  # two held, Butlr failed a moment ago
+    counters = await sandbox.counters("butlr")
+    assert counters["routes"][TOKEN_ROUTES["butlr"]] == 1
