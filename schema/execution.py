@@ -33,6 +33,7 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Path, Undefined
+from graphql.type.scalars import specified_scalar_types
 from strawberry import relay
 from strawberry.relay.utils import to_base64
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -50,11 +51,19 @@ def prefilled(attribute: str) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class PlainField:
-    """How to read one field without a resolver: `read(source)`, then `leaf`'s coercion."""
+    """How to read one field without a resolver: `read(source)`, then `leaf`'s coercion;
+    a value of exactly type `passes` is already what that coercion would return."""
 
     read: Callable[[Any], Any]
     leaf: GraphQLLeafType
     non_null: bool
+    passes: type | None = None
+
+
+# Built-in scalars whose coercion returns a value of this exact type unchanged (Int also
+# checks the 32-bit range, which `_complete` does too; Float is left to graphql-core).
+_PASSES: dict[str, type] = {"String": str, "ID": str, "Boolean": bool, "Int": int}
+_INT_RANGE = range(-(2**31), 2**31)
 
 
 PlainFields = dict[str, dict[str, PlainField]]  # parent type name → field name → how
@@ -78,10 +87,16 @@ def plain_fields(schema: GraphQLSchema, default_resolver: object) -> PlainFields
                 continue
             read = _reader(definition, graphql_type.name, name, graphql_field.extensions)
             if read is not None and default_resolver is getattr:
-                fields[name] = PlainField(read, leaf, non_null)
+                passes = _PASSES.get(leaf.name) if leaf is specified_scalar(leaf) else None
+                fields[name] = PlainField(read, leaf, non_null, passes)
         if fields:
             found[graphql_type.name] = fields
     return found
+
+
+def specified_scalar(leaf: GraphQLLeafType) -> GraphQLLeafType | None:
+    """graphql-core's own scalar of that name, if `leaf` is one of the built-ins."""
+    return specified_scalar_types.get(leaf.name)
 
 
 def _reader(
@@ -142,6 +157,8 @@ def _complete(how: PlainField, source: Any) -> Any:
         value = how.read(source)
         if value is None:
             return _SLOW if how.non_null else None
+        if type(value) is how.passes and (how.passes is not int or value in _INT_RANGE):
+            return value
         coerced = how.leaf.coerce_output_value(value)
     except Exception:  # noqa: BLE001 - graphql-core's path reports it
         return _SLOW

@@ -26,6 +26,7 @@ class Thing(relay.Node):
     name: str
     nickname: str | None
     colour: Colour
+    size: int | None = 1
 
 
 @strawberry.type
@@ -42,6 +43,7 @@ class Query:
             Thing(key="2", name=None, nickname="two", colour=Colour.RED),  # type: ignore[arg-type]
             Thing(key="3", name="three", nickname=None, colour="blue"),  # type: ignore[arg-type]
             RenamedThing(key="4", name="four", nickname=None, colour=Colour.RED),
+            Thing(key="5", name="five", nickname=None, colour=Colour.RED, size=2**40),
         ]
 
 
@@ -74,7 +76,7 @@ def test_a_prefilled_field_answers_its_attribute_and_resolves_when_it_is_empty()
 def _answers(context_class: type[Any]) -> dict[str, Any]:
     tiny = strawberry.Schema(query=Query, types=[RenamedThing])
     tiny.execution_context_class = context_class
-    result = tiny.execute_sync("{ things { id name nickname colour } }")
+    result = tiny.execute_sync("{ things { id name nickname colour size } }")
     return {
         "data": result.data,
         "errors": [(e.message, e.path) for e in result.errors or []],
@@ -84,7 +86,7 @@ def _answers(context_class: type[Any]) -> dict[str, Any]:
 def test_nulls_and_bad_values_fail_exactly_as_without_the_fast_path() -> None:
     tiny = strawberry.Schema(query=Query, types=[RenamedThing])
     fast = install(tiny._schema, tiny.config.default_resolver)
-    assert set(fast.plain["Thing"]) == {"id", "name", "nickname", "colour"}
+    assert set(fast.plain["Thing"]) == {"id", "name", "nickname", "colour", "size"}
 
     answered = _answers(fast)
 
@@ -94,12 +96,15 @@ def test_nulls_and_bad_values_fail_exactly_as_without_the_fast_path() -> None:
         "name": "one",
         "nickname": None,
         "colour": "RED",
+        "size": 1,
     }
     assert answered["data"]["things"][1] is None  # null in a non-null field
     assert answered["data"]["things"][2] is None  # a value the enum cannot represent
+    assert answered["data"]["things"][4]["size"] is None  # past GraphQL's 32-bit Int
     assert [path for _, path in answered["errors"]] == [
         ["things", 1, "name"],
         ["things", 2, "colour"],
+        ["things", 4, "size"],
     ]
 
 
