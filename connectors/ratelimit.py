@@ -25,30 +25,29 @@ class RateLimiter:
 
     def try_acquire(self) -> bool:
         """Take a slot if one is free now and nobody is queued for one."""
-        if self._lock.locked():
-            return False
-        now = self.clock()
-        while self._sent and self._sent[0] <= now - self.window_s:
-            self._sent.popleft()
-        if self.paused_until > now or len(self._sent) >= self.limit:
-            return False
-        self._sent.append(now)
-        return True
+        return not self._lock.locked() and self._take() == 0.0
 
     async def acquire(self) -> None:
         """Wait for a slot, then take it."""
         async with self._lock:
             while True:
-                now = self.clock()
-                while self._sent and self._sent[0] <= now - self.window_s:
-                    self._sent.popleft()
-                wait = self.paused_until - now
-                if wait <= 0 and len(self._sent) < self.limit:
-                    self._sent.append(now)
+                wait = self._take()
+                if wait == 0.0:
                     return
-                if wait <= 0:
-                    wait = self._sent[0] + self.window_s - now
-                await asyncio.sleep(max(wait, 0.001))
+                await asyncio.sleep(wait)
+
+    def _take(self) -> float:
+        """Take a slot if one is free now (0.0), else the seconds until one may be."""
+        now = self.clock()
+        while self._sent and self._sent[0] <= now - self.window_s:
+            self._sent.popleft()
+        wait = self.paused_until - now
+        if wait <= 0 and len(self._sent) < self.limit:
+            self._sent.append(now)
+            return 0.0
+        if wait <= 0:
+            wait = self._sent[0] + self.window_s - now
+        return max(wait, 0.001)
 
     def pause(self, seconds: float) -> None:
         """The vendor said 429: send nothing more for `seconds`."""
