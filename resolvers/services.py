@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from resolvers.background import run_in_background
 from resolvers.cache import VendorCache
 from resolvers.sitemap import SiteMap
 
@@ -28,12 +29,12 @@ class Services:
     # Cache keys start with (vendor, account) so one account never reads another's data.
     accounts: dict[str, str] = field(default_factory=dict)
 
-    _renewing: set[asyncio.Task[str]] = field(default_factory=set, repr=False)
+    _renewing: set[asyncio.Future[str]] = field(default_factory=set, repr=False)
 
     def account(self, vendor: str) -> str:
         return self.accounts.get(vendor, "default")
 
-    def renew_tokens(self) -> list[asyncio.Task[str]]:
+    def renew_tokens(self) -> list[asyncio.Future[str]]:
         """Start renewing, in the background, every vendor token not held fresh.
 
         A renewal that fails is not reported here: the call that needs the token shares its
@@ -41,7 +42,7 @@ class Services:
         After a failure, requests do not start renewals for `RENEWAL_BACKOFF_S`: a vendor
         that is down is only asked by the calls that need it.
         """
-        started: list[asyncio.Task[str]] = []
+        started: list[asyncio.Future[str]] = []
         for client in (self.butterflymx, self.remotelock, self.butlr):
             tokens = client.tokens
             if (
@@ -50,11 +51,7 @@ class Services:
                 or tokens.failed_within(RENEWAL_BACKOFF_S)
             ):
                 continue
-            task = asyncio.ensure_future(tokens.token())
-            self._renewing.add(task)
-            task.add_done_callback(_settled)
-            task.add_done_callback(self._renewing.discard)
-            started.append(task)
+            started.append(run_in_background(self._renewing, tokens.token()))
         return started
 
     async def stop_renewals(self) -> None:
@@ -62,8 +59,3 @@ class Services:
         for task in list(self._renewing):
             task.cancel()
         await asyncio.gather(*self._renewing, return_exceptions=True)
-
-
-def _settled(task: asyncio.Task[str]) -> None:
-    if not task.cancelled():
-        task.exception()  # retrieved: the caller that needs the token reports the failure

@@ -226,7 +226,7 @@ class Building(Entity, relay.Node):
         for unit in units:
             if tenants is not None:
                 unit.ready_tenants = tenants.get(unit.record.id, [])
-            if doors is not None and not lost_doors(info, unit.record, doors):
+            if doors is not None and lost_doors(info, unit.record, doors) is None:
                 unit.ready_doors = [Door.of(v) for v in doors_of_unit(info, unit.record, doors)]
         return units
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable
 from typing import Any
 
@@ -10,6 +9,7 @@ from graphql import GraphQLError
 from strawberry.types import Info as StrawberryInfo
 
 from connectors.errors import VendorError
+from resolvers.background import run_in_background
 from resolvers.context import RequestContext
 from resolvers.errors import vendor_error_extensions, vendor_error_message
 
@@ -48,12 +48,4 @@ def selected_names(info: Info) -> set[str]:
 def start(info: Info, awaitable: Awaitable[Any]) -> None:
     """Run `awaitable` in the background for this request (a prefetch): whoever needs its
     result awaits the same loader or cache entry; nobody waits for it otherwise."""
-    task = asyncio.ensure_future(awaitable)
-    task.add_done_callback(_consume)
-    info.context.background.add(task)
-    task.add_done_callback(info.context.background.discard)
-
-
-def _consume(task: asyncio.Future[Any]) -> None:
-    if not task.cancelled():
-        task.exception()  # the field that needs the value reports the failure
+    run_in_background(info.context.background, awaitable)

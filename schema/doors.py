@@ -11,8 +11,9 @@ import strawberry.federation
 from strawberry import relay
 
 from connectors.butterflymx.models import Unit as BmxUnit
+from connectors.errors import VendorError
 from resolvers.access_loaders import BuildingDoors
-from resolvers.doors import DoorView
+from resolvers.doors import DoorView, from_access_point
 from schema.activity import AccessGuest
 from schema.context import Info, report
 from schema.federation import Entity
@@ -126,8 +127,6 @@ class Door(Entity, relay.Node):
 
 
 async def access_point_doors(info: Info, building_id: str) -> list[DoorView]:
-    from resolvers.doors import from_access_point
-
     points = await info.context.access.access_points_by_building.load(building_id)
     return [from_access_point(ap) for ap in points]
 
@@ -146,18 +145,17 @@ async def unit_doors(info: Info, unit: BmxUnit) -> list[DoorView]:
     return doors_of_unit(info, unit, await info.context.access.doors_of_building(unit.building_id))
 
 
-def lost_doors(info: Info, unit: BmxUnit, doors: BuildingDoors) -> bool:
-    """RemoteLock's part could not be read and this unit has a RemoteLock lock."""
-    return doors.remotelock_error is not None and any(
-        lock.vendor == "remotelock"
-        for lock in info.context.services.site_map.locks_for_unit(unit.id)
-    )
+def lost_doors(info: Info, unit: BmxUnit, doors: BuildingDoors) -> VendorError | None:
+    """Why this unit's RemoteLock lock is missing, if RemoteLock's part could not be read."""
+    error = doors.remotelock_error
+    locks = info.context.services.site_map.locks_for_unit(unit.id)
+    return error if error is not None and any(x.vendor == "remotelock" for x in locks) else None
 
 
 def doors_of_unit(info: Info, unit: BmxUnit, doors: BuildingDoors) -> list[DoorView]:
     """The unit's doors; a lost RemoteLock lock is reported at the field asking for them."""
-    if doors.remotelock_error is not None and lost_doors(info, unit, doors):
-        report(info, doors.remotelock_error)
+    if (error := lost_doors(info, unit, doors)) is not None:
+        report(info, error)
     site = info.context.services.site_map
     wanted = [(lock.vendor, lock.vendor_id) for lock in site.locks_for_unit(unit.id)]
     return [doors.by_key[key] for key in wanted if key in doors.by_key]

@@ -87,16 +87,12 @@ def plain_fields(schema: GraphQLSchema, default_resolver: object) -> PlainFields
                 continue
             read = _reader(definition, graphql_type.name, name, graphql_field.extensions)
             if read is not None and default_resolver is getattr:
-                passes = _PASSES.get(leaf.name) if leaf is specified_scalar(leaf) else None
+                builtin = specified_scalar_types.get(leaf.name) is leaf
+                passes = _PASSES.get(leaf.name) if builtin else None
                 fields[name] = PlainField(read, leaf, non_null, passes)
         if fields:
             found[graphql_type.name] = fields
     return found
-
-
-def specified_scalar(leaf: GraphQLLeafType) -> GraphQLLeafType | None:
-    """graphql-core's own scalar of that name, if `leaf` is one of the built-ins."""
-    return specified_scalar_types.get(leaf.name)
 
 
 def _reader(
