@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 import aiohttp
+import pytest
 
 from server.backends import open_backends
 from server.settings import Settings
@@ -19,6 +20,12 @@ TOKEN_ROUTES = {
     "remotelock": "POST /connect/oauth/token",
     "butlr": "POST /api/v2/clients/login",
 }
+
+
+@pytest.fixture
+def concierge_settings(sandbox: RunningSandbox) -> Settings:
+    """The server on this module's own sandbox: faults can be set before its first request."""
+    return Settings(sandbox_url=sandbox.control_url, demo_activity_s=0)
 
 
 async def _token_requests(graph: Graph) -> dict[str, int]:
@@ -48,8 +55,11 @@ async def test_the_first_request_renews_every_missing_token_once(graph: Graph) -
     assert await _token_requests(graph) == {v: 1 for v in TOKEN_ROUTES}
 
 
-async def test_a_vendor_refusing_logins_fails_only_its_own_fields(graph: Graph) -> None:
-    await graph.sandbox("PATCH", "/faults/remotelock", json={"error_rate": 1})
+async def test_a_vendor_refusing_logins_fails_only_its_own_fields(
+    graph: Graph, sandbox: RunningSandbox
+) -> None:
+    # Set before the server's first request, so its RemoteLock renewal is the one refused.
+    await sandbox.control("PATCH", "/faults/remotelock", json={"error_rate": 1})
 
     plain = await graph.query("{ vendors { vendor } }")
     doors = await graph.query(
