@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiodataloader import DataLoader
@@ -22,20 +21,8 @@ from connectors.errors import VendorError
 from connectors.remotelock.models import Device as RemoteLockDevice
 from resolvers import doors
 from resolvers.batching import grouped, index, keyed, pick
-from resolvers.doors import DoorView
+from resolvers.doors import BuildingDoors, DoorView
 from resolvers.services import Services
-
-
-@dataclass
-class BuildingDoors:
-    """A building's doors; `remotelock_error` when RemoteLock's part could not be read."""
-
-    views: list[DoorView]
-    remotelock_error: VendorError | None = None
-    by_key: dict[tuple[str, str], DoorView] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.by_key = {(v.vendor, v.vendor_id): v for v in self.views}
 
 
 class AccessLoaders:

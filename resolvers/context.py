@@ -1,12 +1,17 @@
-"""The per-request context handed to every resolver: shared services, fresh loaders."""
+"""The context every resolver gets: shared services, and loaders and a vendor deadline
+built fresh for each operation (and, for a subscription, for each event)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Awaitable
+from contextvars import Token
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from connectors.policy import reset_deadline, set_deadline
 from resolvers.access_loaders import AccessLoaders
 from resolvers.activity_loaders import ActivityLoaders
+from resolvers.checks import ADMIT_ALL, ObjectChecks
 from resolvers.occupancy_loaders import OccupancyLoaders
 from resolvers.services import Services
 
@@ -23,18 +28,47 @@ class VendorEndpoint:
 
 @dataclass
 class RequestContext:
+    """Built per connection by the server; `for_operation` makes each operation's own."""
+
     services: Services
     vendors: list[VendorEndpoint] = field(default_factory=list)
     sandbox_control_url: str | None = None
+    checks: ObjectChecks = ADMIT_ALL
+    # Vendor time budget of one operation (or one subscription event).
+    timeout_s: float = 5.0
     access: AccessLoaders = field(init=False)
     occupancy: OccupancyLoaders = field(init=False)
     activity: ActivityLoaders = field(init=False)
     # Vendor failures inside a field that still answered (a list missing one vendor's part).
     partial_errors: list[Any] = field(default_factory=list)
-    # Prefetches running for this request (kept referenced until they finish).
-    background: set[Any] = field(default_factory=set)
 
     def __post_init__(self) -> None:
+        self._new_loaders()
+
+    def _new_loaders(self) -> None:
         self.access = AccessLoaders(self.services)
         self.occupancy = OccupancyLoaders(self.services)
         self.activity = ActivityLoaders(self.services)
+
+    def for_operation(self) -> RequestContext:
+        """A context of this connection's for one operation: its own loaders and errors."""
+        return replace(self, partial_errors=[])
+
+    def next_event(self) -> Token[float | None]:
+        """Fresh loaders and a fresh vendor deadline, before a subscription resolves one
+        event: nested fields read current data and the budget restarts per event."""
+        self._new_loaders()
+        return set_deadline(self.timeout_s)
+
+    def start_deadline(self) -> Token[float | None]:
+        """Every vendor call made from the current task obeys this operation's budget."""
+        return set_deadline(self.timeout_s)
+
+    @staticmethod
+    def end_deadline(token: Token[float | None]) -> None:
+        reset_deadline(token)
+
+    def start(self, awaitable: Awaitable[Any]) -> None:
+        """Run `awaitable` in the background (a prefetch): whoever needs its result awaits
+        the same loader or cache entry; nobody waits for it otherwise."""
+        self.services.tasks.start(awaitable)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from connectors.butterflymx.v4_models import AccessPoint, V4Device
+from connectors.errors import VendorError
 from connectors.remotelock.models import Device as RemoteLockDevice
+from resolvers.errors import Partial
 from resolvers.sitemap import SiteMap
+
+if TYPE_CHECKING:
+    from resolvers.context import RequestContext
 
 # Node-id prefixes: ButterflyMX numbers access points and devices separately.
 ACCESS_POINT = "butterflymx.access_point"
@@ -93,3 +99,62 @@ def from_remotelock(device: RemoteLockDevice, site: SiteMap) -> DoorView:
         battery=device.power_level,
         capabilities=Capabilities(True, True, True, False),
     )
+
+
+@dataclass
+class BuildingDoors:
+    """A building's doors; `remotelock_error` when RemoteLock's part could not be read."""
+
+    views: list[DoorView]
+    remotelock_error: VendorError | None = None
+    by_key: dict[tuple[str, str], DoorView] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_key = {(v.vendor, v.vendor_id): v for v in self.views}
+
+
+async def doors_by_id(ctx: RequestContext, node_ids: list[str]) -> list[DoorView | None]:
+    result: list[DoorView | None] = await ctx.access.door.load_many(node_ids)
+    return result
+
+
+async def access_points(ctx: RequestContext, building_id: str) -> list[DoorView]:
+    points = await ctx.access.access_points_by_building.load(building_id)
+    return [from_access_point(ap) for ap in points]
+
+
+async def building_doors(
+    ctx: RequestContext, building_id: str, vendor: str | None = None, kind: str | None = None
+) -> Partial[list[DoorView]]:
+    """Access points and unit locks from both vendors; a failing RemoteLock is the error."""
+    doors = await ctx.access.doors_of_building(building_id)
+    views = [
+        v
+        for v in doors.views
+        if (vendor is None or v.vendor == vendor) and (kind is None or v.kind == kind)
+    ]
+    return Partial(views, doors.remotelock_error)
+
+
+async def unit_doors(
+    ctx: RequestContext, unit_id: str, building_id: str | None
+) -> Partial[list[DoorView]]:
+    """The unit's own door locks; the error when its RemoteLock lock could not be read."""
+    if building_id is None:
+        return Partial([])
+    doors = await ctx.access.doors_of_building(building_id)
+    return Partial(doors_of_unit(ctx, unit_id, doors), lost_doors(ctx, unit_id, doors))
+
+
+def lost_doors(ctx: RequestContext, unit_id: str, doors: BuildingDoors) -> VendorError | None:
+    """Why this unit's RemoteLock lock is missing, if RemoteLock's part could not be read."""
+    error = doors.remotelock_error
+    locks = ctx.services.site_map.locks_for_unit(unit_id)
+    return error if error is not None and any(x.vendor == "remotelock" for x in locks) else None
+
+
+def doors_of_unit(ctx: RequestContext, unit_id: str, doors: BuildingDoors) -> list[DoorView]:
+    wanted = [
+        (lock.vendor, lock.vendor_id) for lock in ctx.services.site_map.locks_for_unit(unit_id)
+    ]
+    return [doors.by_key[key] for key in wanted if key in doors.by_key]

@@ -6,9 +6,12 @@ Messages are ours, never the vendor's: vendor bodies can carry SQL fragments (Bu
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from connectors.errors import VendorError
+
+__all__ = ["Partial", "VendorError", "describe", "vendor_error_extensions", "vendor_error_message"]
 
 CODES = {
     "unavailable": "VENDOR_UNAVAILABLE",
@@ -49,3 +52,21 @@ def vendor_error_extensions(exc: VendorError) -> dict[str, Any]:
     if retry_after is not None:
         extensions["retryAfter"] = retry_after
     return extensions
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Partial(Generic[T]):
+    """A field's answer without one vendor's part: `error` says which and why."""
+
+    value: T
+    error: VendorError | None = None
+
+
+def describe(exc: BaseException | None) -> tuple[str, dict[str, Any]] | None:
+    """Our message and extensions for a vendor failure; None for anything else (a bug)."""
+    if not isinstance(exc, VendorError):
+        return None
+    return vendor_error_message(exc), vendor_error_extensions(exc)

@@ -1,4 +1,5 @@
-"""What every request shares for the server's lifetime: vendor clients, caches, the site map."""
+"""What every request shares for the server's lifetime: vendor clients, caches, the site
+map, the store, the event bus, and the task group that runs background work."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from resolvers.background import run_in_background
+from resolvers.bus import EventBus, LocalBus
 from resolvers.cache import VendorCache
+from resolvers.coordinators import Coordinators
 from resolvers.sitemap import SiteMap
+from resolvers.store import MemoryStore, Store
+from resolvers.tasks import BackgroundTasks
 
 if TYPE_CHECKING:
     from connectors.butlr.client import ButlrClient
@@ -28,8 +32,13 @@ class Services:
     cache: VendorCache = field(default_factory=VendorCache)
     # Cache keys start with (vendor, account) so one account never reads another's data.
     accounts: dict[str, str] = field(default_factory=dict)
+    store: Store = field(default_factory=MemoryStore)
+    bus: EventBus = field(default_factory=LocalBus)
+    tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
+    coordinators: Coordinators = field(init=False)
 
-    _renewing: set[asyncio.Future[str]] = field(default_factory=set, repr=False)
+    def __post_init__(self) -> None:
+        self.coordinators = Coordinators(self.tasks)
 
     def account(self, vendor: str) -> str:
         return self.accounts.get(vendor, "default")
@@ -51,11 +60,9 @@ class Services:
                 or tokens.failed_within(RENEWAL_BACKOFF_S)
             ):
                 continue
-            started.append(run_in_background(self._renewing, tokens.token()))
+            started.append(self.tasks.start(tokens.token(), name=f"renew {tokens.vendor} token"))
         return started
 
-    async def stop_renewals(self) -> None:
-        """Cancel renewals still running (the server is stopping)."""
-        for task in list(self._renewing):
-            task.cancel()
-        await asyncio.gather(*self._renewing, return_exceptions=True)
+    async def close(self) -> None:
+        """Stop every background task (the server is stopping)."""
+        await self.tasks.close()

@@ -1,17 +1,14 @@
-"""Resolver plumbing shared by the schema modules: the Info type and partial results."""
+"""Field plumbing shared by the schema modules: the Info type, partial results, selections."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from typing import Any
 
 from graphql import GraphQLError
 from strawberry.types import Info as StrawberryInfo
 
-from connectors.errors import VendorError
-from resolvers.background import run_in_background
 from resolvers.context import RequestContext
-from resolvers.errors import vendor_error_extensions, vendor_error_message
+from resolvers.errors import Partial, VendorError, vendor_error_extensions, vendor_error_message
 
 Info = StrawberryInfo[RequestContext, None]
 
@@ -27,9 +24,11 @@ def report(info: Info, exc: VendorError) -> None:
     )
 
 
-def vendor_id(node_id: str) -> str:
-    """The vendor's own ID from a node id like `butterflymx:11741`."""
-    return node_id.partition(":")[2]
+def value_of(info: Info, partial: Partial[Any]) -> Any:
+    """A partial answer's value; its missing part reported at this field."""
+    if partial.error is not None:
+        report(info, partial.error)
+    return partial.value
 
 
 def selected_names(info: Info) -> set[str]:
@@ -43,9 +42,3 @@ def selected_names(info: Info) -> set[str]:
             names.add(name)
         stack.extend(getattr(node, "selections", None) or [])
     return names
-
-
-def start(info: Info, awaitable: Awaitable[Any]) -> None:
-    """Run `awaitable` in the background for this request (a prefetch): whoever needs its
-    result awaits the same loader or cache entry; nobody waits for it otherwise."""
-    run_in_background(info.context.background, awaitable)

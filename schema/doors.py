@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,13 +9,12 @@ import strawberry
 import strawberry.federation
 from strawberry import relay
 
-from connectors.butterflymx.models import Unit as BmxUnit
-from connectors.errors import VendorError
-from resolvers.access_loaders import BuildingDoors
-from resolvers.doors import DoorView, from_access_point
+from resolvers import access, activity
+from resolvers.doors import DoorView
 from schema.activity import AccessGuest
-from schema.context import Info, report
+from schema.context import Info
 from schema.federation import Entity
+from schema.graph import objects, one
 
 if TYPE_CHECKING:
     from schema.access import Building, Unit
@@ -77,26 +75,18 @@ class Door(Entity, relay.Node):
     ) -> Annotated[Building, strawberry.lazy("schema.access")] | None:
         from schema.access import Building
 
-        if self.view.building_id is None:
-            return None
-        record = await info.context.access.building.load(self.view.building_id)
-        return Building.of(record) if record is not None else None
+        return one(info, Building, await access.building(info.context, self.view.building_id))
 
     @strawberry.field
     async def unit(self, info: Info) -> Annotated[Unit, strawberry.lazy("schema.access")] | None:
         from schema.access import Unit
 
-        if self.view.unit_id is None:
-            return None
-        record = await info.context.access.unit.load(self.view.unit_id)
-        return Unit.of(record) if record is not None else None
+        return one(info, Unit, await access.unit(info.context, self.view.unit_id))
 
     @strawberry.field(description="RemoteLock guests whose PIN opens this lock (others: empty).")
     async def access_guests(self, info: Info) -> list[AccessGuest]:
-        if self.view.vendor != "remotelock":
-            return []
-        guests = await info.context.activity.guests_of_lock(self.view.vendor_id)
-        return [AccessGuest.of(g) for g in guests]
+        guests = await activity.lock_guests(info.context, self.view.vendor, self.view.vendor_id)
+        return objects(info, AccessGuest, guests)
 
     @classmethod
     def of(cls, view: DoorView) -> Door:
@@ -117,45 +107,3 @@ class Door(Entity, relay.Node):
             online=view.online,
             battery=view.battery,
         )
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Door | None]:
-        views = await info.context.access.door.load_many(list(node_ids))
-        return [cls.of(v) if v is not None else None for v in views]
-
-
-async def access_point_doors(info: Info, building_id: str) -> list[DoorView]:
-    points = await info.context.access.access_points_by_building.load(building_id)
-    return [from_access_point(ap) for ap in points]
-
-
-async def building_doors(info: Info, building_id: str) -> list[DoorView]:
-    """Access points and unit locks from both vendors; a failing RemoteLock is reported here."""
-    doors = await info.context.access.doors_of_building(building_id)
-    if doors.remotelock_error is not None:
-        report(info, doors.remotelock_error)
-    return doors.views
-
-
-async def unit_doors(info: Info, unit: BmxUnit) -> list[DoorView]:
-    if unit.building_id is None:
-        return []
-    return doors_of_unit(info, unit, await info.context.access.doors_of_building(unit.building_id))
-
-
-def lost_doors(info: Info, unit: BmxUnit, doors: BuildingDoors) -> VendorError | None:
-    """Why this unit's RemoteLock lock is missing, if RemoteLock's part could not be read."""
-    error = doors.remotelock_error
-    locks = info.context.services.site_map.locks_for_unit(unit.id)
-    return error if error is not None and any(x.vendor == "remotelock" for x in locks) else None
-
-
-def doors_of_unit(info: Info, unit: BmxUnit, doors: BuildingDoors) -> list[DoorView]:
-    """The unit's doors; a lost RemoteLock lock is reported at the field asking for them."""
-    if (error := lost_doors(info, unit, doors)) is not None:
-        report(info, error)
-    site = info.context.services.site_map
-    wanted = [(lock.vendor, lock.vendor_id) for lock in site.locks_for_unit(unit.id)]
-    return [doors.by_key[key] for key in wanted if key in doors.by_key]

@@ -1,9 +1,13 @@
-"""The one place vendor failures become GraphQL errors (`null` + `extensions.code`).
+"""Per-operation scope, and the one place vendor failures become GraphQL errors.
 
-A resolver that raises a `VendorError` leaves its field null; this extension rewrites
-the error with our message, `extensions.code` and `extensions.vendor`, and adds the
-errors of fields that answered without one vendor's part (see `schema.context.report`).
-Other exceptions are bugs: they keep their error and are logged with a traceback.
+`OperationScope` gives every operation its own context (fresh loaders, its own partial
+errors) and its own vendor deadline, so a WebSocket carrying many operations over hours
+never reuses stale loaders or an expired budget.
+
+A resolver that raises a `VendorError` leaves its field null; `VendorErrors` rewrites the
+error with our message, `extensions.code` and `extensions.vendor`, and adds the errors of
+fields that answered without one vendor's part (see `schema.context.report`). Other
+exceptions are bugs: they keep their error and are logged with a traceback.
 """
 
 from __future__ import annotations
@@ -14,11 +18,25 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from connectors.errors import VendorError
 from resolvers.context import RequestContext
-from resolvers.errors import vendor_error_extensions, vendor_error_message
+from resolvers.errors import describe
 
 log = logging.getLogger(__name__)
+
+
+class OperationScope(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if not isinstance(context, RequestContext):
+            yield
+            return
+        operation = context.for_operation()
+        self.execution_context.context = operation
+        token = operation.start_deadline()
+        try:
+            yield
+        finally:
+            operation.end_deadline(token)
 
 
 class VendorErrors(SchemaExtension):
@@ -29,15 +47,16 @@ class VendorErrors(SchemaExtension):
             return
         errors: list[GraphQLError] = []
         for error in result.errors or []:
-            original = error.original_error
-            if isinstance(original, VendorError):
+            described = describe(error.original_error)
+            if described is not None:
+                message, extensions = described
                 errors.append(
                     GraphQLError(
-                        vendor_error_message(original),
+                        message,
                         nodes=error.nodes,
                         path=error.path,
-                        extensions=vendor_error_extensions(original),
-                        original_error=original,
+                        extensions=extensions,
+                        original_error=error.original_error,
                     )
                 )
             else:
@@ -53,7 +72,7 @@ def log_errors(errors: list[GraphQLError]) -> None:
     recovering once; each affected field only gets a debug line. Anything else is a bug
     and is logged with its traceback."""
     for error in errors:
-        if isinstance(error.original_error, VendorError):
+        if describe(error.original_error) is not None:
             log.debug("vendor failure at %s: %s", error.path, error.original_error)
         else:
             log.error("GraphQL error at %s", error.path, exc_info=error.original_error or error)

@@ -7,9 +7,10 @@ from typing import Any
 from strawberry import relay
 
 from schema.context import Info
+from schema.graph import NodeType
 
 
-class Entity:
+class Entity(NodeType):
     """Mixin for `@key(fields: "id")` types: `_entities` lookups go through `resolve_nodes`.
 
     Every representation of one `_entities` call is resolved concurrently, so the
@@ -24,6 +25,5 @@ class Entity:
             return None
         if global_id.type_name != cls.__name__:
             return None
-        resolve_nodes: Any = getattr(cls, "resolve_nodes")  # noqa: B009 - set by relay.Node
-        nodes = await resolve_nodes(info=info, node_ids=[global_id.node_id])
-        return nodes[0]
+        found = await cls.resolve_nodes(info=info, node_ids=[global_id.node_id])
+        return found[0]

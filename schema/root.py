@@ -14,12 +14,14 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from schema.access import Address, Building, Panel, Tenant, Unit, prefetch_buildings
+from resolvers import access, activity, occupancy
+from schema.access import Address, Building, Panel, Tenant, Unit
 from schema.activity import AccessGuest, Call, DoorRelease, Keychain, VirtualKey
-from schema.context import Info
+from schema.context import Info, selected_names
 from schema.doors import Door, DoorCapabilities, VendorName
-from schema.errors import VendorErrors, log_errors
+from schema.errors import OperationScope, VendorErrors, log_errors
 from schema.execution import install
+from schema.graph import objects
 from schema.me import Me
 from schema.occupancy import Hive, Occupancy, OccupancySample, Room, Sensor, Space
 
@@ -49,24 +51,21 @@ class Query:
 
     @relay.connection(relay.ListConnection[Building], description="Buildings the account manages.")
     async def buildings(self, info: Info) -> list[Building]:
-        prefetch_buildings(info, None)
-        records = await info.context.access.all_buildings()
-        return [Building.of(b) for b in sorted(records, key=lambda b: b.name)]
+        return objects(info, Building, await access.buildings(info.context, selected_names(info)))
 
     @strawberry.field(description="The ButterflyMX user this server acts as.")
     async def me(self, info: Info) -> Me:
-        return await Me.load(info)
+        return Me(view=await access.me(info.context))
 
     @relay.connection(
         relay.ListConnection[AccessGuest], description="RemoteLock guests, by status if given."
     )
     async def access_guests(self, info: Info, status: str | None = None) -> Iterable[AccessGuest]:
-        guests = await info.context.activity.all_guests()
-        return [AccessGuest.of(g) for g in guests if status is None or g.status == status]
+        return objects(info, AccessGuest, await activity.access_guests(info.context, status))
 
     @strawberry.field(description="Butlr spaces (all of them, mapped or not).")
     async def spaces(self, info: Info) -> list[Space]:
-        return [Space.of(s) for s in await info.context.occupancy.all_spaces()]
+        return objects(info, Space, await occupancy.all_spaces(info.context))
 
     @strawberry.field(description="The vendor backends this server talks to.")
     def vendors(self, info: Info) -> list[VendorBackend]:
@@ -118,6 +117,7 @@ schema = ConciergeSchema(
     ],
     # Clients repeat the same documents (dashboards, polls): parse and validate each once.
     extensions=[
+        OperationScope,
         VendorErrors,
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),

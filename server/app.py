@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from connectors.policy import set_deadline
+from resolvers.checks import ADMIT_ALL, ObjectChecks
 from resolvers.context import RequestContext, VendorEndpoint
 from resolvers.services import Services
 from schema import schema
@@ -46,11 +46,19 @@ class AppState:
 
 RENEWAL_HEAD_START_S = 0.002
 
+# What a request may see, from the request (its principal); every object passes it.
+ChecksFor = Callable[[Request | WebSocket], ObjectChecks]
+
+
+def admit_all(request: Request | WebSocket) -> ObjectChecks:
+    return ADMIT_ALL
+
 
 class ConciergeGraphQL(GraphQL[RequestContext, None]):
-    def __init__(self, state: AppState) -> None:
+    def __init__(self, state: AppState, checks_for: ChecksFor = admit_all) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self._state = state
+        self._checks_for = checks_for
 
     def encode_json(self, data: object) -> bytes:
         # A 300-unit dashboard is ~200 KB of JSON: orjson writes it ~10x faster.
@@ -59,9 +67,9 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
+        # Built once per HTTP request or WebSocket connection; each operation then gets its
+        # own loaders and vendor deadline (`schema.errors.OperationScope`).
         self._state.graphql_requests += 1
-        # The deadline lives in this request's context; every vendor call made for it obeys.
-        set_deadline(self._state.settings.request_timeout_s)
         backends, services = self._state.backends, self._state.services
         if backends is None or services is None:
             raise RuntimeError("GraphQL request before the server finished starting")
@@ -79,12 +87,15 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
                 for v in backends.vendors.values()
             ],
             sandbox_control_url=backends.sandbox_control_url,
+            checks=self._checks_for(request),
+            timeout_s=self._state.settings.request_timeout_s,
         )
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Starlette:
+    """The ASGI app; `checks_for` decides, per request, which objects it may see."""
     state = AppState(settings=settings)
-    graphql = ConciergeGraphQL(state)
+    graphql = ConciergeGraphQL(state, checks_for)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -96,7 +107,7 @@ def create_app(settings: Settings) -> Starlette:
                 yield
         finally:
             if state.services is not None:
-                await state.services.stop_renewals()
+                await state.services.close()
             state.services = None
             if state.backends is not None:
                 await state.backends.close()

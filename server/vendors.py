@@ -15,10 +15,10 @@ from connectors.butterflymx.client import build_client as build_butterflymx
 from connectors.butterflymx.config import ButterflyMXConfig
 from connectors.remotelock.client import build_client as build_remotelock
 from connectors.remotelock.config import RemoteLockConfig
-from connectors.tokens import MemoryTokenStorage, TokenStorage
 from resolvers.cache import VendorCache
 from resolvers.services import Services
 from resolvers.sitemap import SiteMap, SiteMapError
+from resolvers.store import MemoryStore, Store
 from server.backends import Backends
 from server.settings import Settings, SettingsError, VendorSettings
 
@@ -28,10 +28,12 @@ def build_services(
     backends: Backends,
     session: aiohttp.ClientSession,
     *,
-    storage: TokenStorage | None = None,
+    store: Store | None = None,
 ) -> Services:
-    """One client per vendor on the shared `session`; a config mistake names the setting."""
-    storage = storage or MemoryTokenStorage()
+    """One client per vendor on the shared `session`, their tokens kept in `store`; a
+    config mistake names the setting."""
+    store = store or MemoryStore()
+    storage = store.tokens
     site_map = load_site_map(settings.site_map_file) if settings.site_map_file else None
     try:
         bmx = _butterflymx_config(backends.vendors["butterflymx"])
@@ -45,6 +47,7 @@ def build_services(
         butlr=build_butlr(butlr, session, storage),
         site_map=site_map or SiteMap.from_dict(backends.site_map or {}),
         cache=VendorCache(reference_ttl_s=settings.reference_ttl_s, live_ttl_s=settings.live_ttl_s),
+        store=store,
         accounts={
             "butterflymx": bmx.token_key,
             "remotelock": rl.account or rl.client_id,
