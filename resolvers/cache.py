@@ -27,11 +27,17 @@ class VendorCache:
             "reference": TTLCache(maxsize=maxsize, ttl=reference_ttl_s),
             "live": TTLCache(maxsize=maxsize, ttl=live_ttl_s),
         }
-        self._inflight: dict[tuple[Kind, Hashable], asyncio.Future[Any]] = {}
+        self._inflight: dict[tuple[Kind, Hashable], asyncio.Future[Any]] = {}  # fetch tasks
         self.hits = 0
         self.misses = 0
 
     async def get_or_fetch(self, kind: Kind, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> T:
+        """The cached value, or `fetch()`'s; concurrent misses share one fetch.
+
+        The fetch runs as a task the cache owns, so a caller that goes away (a client
+        disconnecting cancels its request) cancels only its own wait: the others, and the
+        cache entry, still get the answer.
+        """
         cache = self._caches[kind]
         try:
             value: T = cache[key]
@@ -40,27 +46,29 @@ class VendorCache:
         else:
             self.hits += 1
             return value
-        pending = self._inflight.get((kind, key))
-        if pending is not None:
-            result: T = await asyncio.shield(pending)
-            return result
-        self.misses += 1
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._inflight[(kind, key)] = future
+        task = self._inflight.get((kind, key))
+        if task is None:
+            self.misses += 1
+            task = asyncio.ensure_future(self._fill(kind, key, fetch))
+            self._inflight[(kind, key)] = task
+            task.add_done_callback(_retrieve)
+        result: T = await asyncio.shield(task)
+        return result
+
+    async def _fill(self, kind: Kind, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> T:
         try:
             value = await fetch()
-        except asyncio.CancelledError:
-            future.cancel()
-            raise
-        except BaseException as exc:  # handed to concurrent waiters, then re-raised
-            future.set_exception(exc)
-            future.exception()  # mark retrieved: nobody else may be waiting
-            raise
         finally:
             self._inflight.pop((kind, key), None)
-        cache[key] = value
-        future.set_result(value)
+        self._caches[kind][key] = value
         return value
+
+    async def close(self) -> None:
+        """Cancel fetches still running (the server is stopping)."""
+        running = list(self._inflight.values())
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
 
     def peek(self, kind: Kind, key: Hashable) -> tuple[bool, Any]:
         """(True, value) on a hit; a batch loader fetches only its misses."""
@@ -88,3 +96,8 @@ class VendorCache:
     def clear(self) -> None:
         for cache in self._caches.values():
             cache.clear()
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()  # every waiter may have gone: asyncio must not log it as lost

@@ -64,5 +64,6 @@ class Services:
         return started
 
     async def close(self) -> None:
-        """Stop every background task (the server is stopping)."""
+        """Stop every background task and fetch (the server is stopping)."""
         await self.tasks.close()
+        await self.cache.close()

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from resolvers.sitemap import SiteMap
 from sandbox.dataset import build_world
 from server.settings import SettingsError
 from server.vendors import load_site_map
@@ -53,10 +52,3 @@ def test_mistakes_name_the_file_and_the_entry(tmp_path: Path, content: str, mess
 def test_a_missing_file_is_named() -> None:
     with pytest.raises(SettingsError, match=r"cannot read /nonexistent/site\.json"):
         load_site_map("/nonexistent/site.json")
-
-
-def test_unmapped_objects_are_simply_absent() -> None:
-    site = SiteMap.from_dict({})
-    assert site.building("1") is None
-    assert site.locks_for_unit("1") == []
-    assert site.room("room_x") is None
