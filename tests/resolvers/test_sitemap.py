@@ -36,7 +36,8 @@ def test_a_lock_is_found_by_its_vendor_id_and_by_its_unit() -> None:
     )
     assert [lock.vendor_id for lock in site.locks_for_unit("10")] == ["rl-1", "77"]
     found = site.lock("butterflymx", "77")
-    assert found is not None and found.unit_id == "10"
+    assert found is not None
+    assert found.unit_id == "10"
     assert site.lock("remotelock", "77") is None  # IDs are per vendor
 
 
@@ -48,7 +49,8 @@ def test_a_room_without_a_building_falls_back_to_its_space() -> None:
         }
     )
     room = site.room("room_1")
-    assert room is not None and room.building_id is None
+    assert room is not None
+    assert room.building_id is None
     assert site.building_for_space("space_a") == "5"
 
 
