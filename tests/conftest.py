@@ -13,7 +13,7 @@ import uvicorn
 
 from sandbox.app import Sandbox
 from sandbox.dataset import DatasetSpec
-from server.app import create_app
+from server.app import ChecksFor, admit_all, create_app
 from server.settings import Settings
 from tests.schema.graphs import Graph
 
@@ -76,9 +76,15 @@ def concierge_settings() -> Settings:
 
 
 @pytest.fixture
-async def concierge_url(concierge_settings: Settings) -> AsyncIterator[str]:
+def checks_for() -> ChecksFor:
+    """Override in a test module to decide which objects the server shows."""
+    return admit_all
+
+
+@pytest.fixture
+async def concierge_url(concierge_settings: Settings, checks_for: ChecksFor) -> AsyncIterator[str]:
     """A real Concierge server (uvicorn on a loopback port) with its embedded sandbox."""
-    app = create_app(concierge_settings)
+    app = create_app(concierge_settings, checks_for=checks_for)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
