@@ -3,7 +3,7 @@ built fresh for each operation (and, for a subscription, for each event)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Coroutine
 from contextvars import Token
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -70,5 +70,10 @@ class RequestContext:
 
     def start(self, awaitable: Awaitable[Any]) -> None:
         """Run `awaitable` in the background (a prefetch): whoever needs its result awaits
-        the same loader or cache entry; nobody waits for it otherwise."""
+        the same loader or cache entry; nobody waits for it otherwise. Skipped while the
+        server stops: the field that needs the data loads it itself."""
+        if self.services.tasks.closed:
+            if isinstance(awaitable, Coroutine):
+                awaitable.close()
+            return
         self.services.tasks.start(awaitable)

@@ -52,6 +52,8 @@ class Services:
         that is down is only asked by the calls that need it.
         """
         started: list[asyncio.Future[str]] = []
+        if self.tasks.closed:
+            return started
         for client in (self.butterflymx, self.remotelock, self.butlr):
             tokens = client.tokens
             if (

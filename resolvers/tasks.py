@@ -36,6 +36,10 @@ class BackgroundTasks:
         future.add_done_callback(self._done)
         return future
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def __len__(self) -> int:
         return len(self._running)
 
