@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from connectors.butterflymx.v4_models import AccessPoint, V4Device
-from connectors.remotelock.models import Device as RemoteLockDevice
+from connectors.butterflymx.doors import AccessPoint, V4Device
+from connectors.remotelock.doors import Device as RemoteLockDevice
 from resolvers.sitemap import SiteMap
 
 # Node-id prefixes: ButterflyMX numbers access points and devices separately.

@@ -11,9 +11,9 @@ import strawberry
 import strawberry.federation
 from strawberry import relay
 
-from connectors.butterflymx.models import Building as BmxBuilding
-from connectors.butterflymx.models import Unit as BmxUnit
-from connectors.butterflymx.v4_models import V4Tenant
+from connectors.butterflymx.buildings import Building as BmxBuilding
+from connectors.butterflymx.people import V4Tenant
+from connectors.butterflymx.units import Unit as BmxUnit
 from connectors.errors import VendorError
 from resolvers.access_loaders import BuildingDoors
 from schema.activity import Call, CallType, DoorRelease, Keychain, filter_calls

@@ -9,12 +9,12 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 
-from connectors.butterflymx.activity_models import Call as BmxCall
-from connectors.butterflymx.activity_models import DoorRelease as BmxDoorRelease
-from connectors.butterflymx.key_models import Keychain as BmxKeychain
-from connectors.butterflymx.key_models import VirtualKey as BmxVirtualKey
+from connectors.butterflymx.calls import Call as BmxCall
+from connectors.butterflymx.events import DoorRelease as BmxDoorRelease
+from connectors.butterflymx.keys import Keychain as BmxKeychain
+from connectors.butterflymx.keys import VirtualKey as BmxVirtualKey
 from connectors.errors import VendorNotFoundError
-from connectors.remotelock.models import AccessPerson
+from connectors.remotelock.people import AccessPerson
 from schema.context import Info, vendor_id
 
 
@@ -66,7 +66,9 @@ class Call(relay.Node):
         found: list[Call | None] = []
         for node_id in node_ids:
             try:
-                status = await info.context.services.butterflymx.get_call_status(vendor_id(node_id))
+                status = await info.context.services.butterflymx.calls.get_status(
+                    vendor_id(node_id)
+                )
             except VendorNotFoundError:
                 found.append(None)
                 continue
@@ -110,7 +112,7 @@ class DoorRelease(relay.Node):
         found: list[DoorRelease | None] = []
         for node_id in node_ids:
             try:
-                record = await info.context.services.butterflymx.get_door_release(
+                record = await info.context.services.butterflymx.door_releases.get(
                     vendor_id(node_id)
                 )
             except VendorNotFoundError:
@@ -197,7 +199,7 @@ class Keychain(relay.Node):
         found: list[Keychain | None] = []
         for node_id in node_ids:
             try:
-                record = await info.context.services.butterflymx.get_keychain(vendor_id(node_id))
+                record = await info.context.services.butterflymx.keychains.get(vendor_id(node_id))
             except VendorNotFoundError:
                 found.append(None)
                 continue

@@ -10,7 +10,7 @@ import strawberry
 import strawberry.federation
 from strawberry import relay
 
-from connectors.butterflymx.models import Unit as BmxUnit
+from connectors.butterflymx.units import Unit as BmxUnit
 from connectors.errors import VendorError
 from resolvers.access_loaders import BuildingDoors
 from resolvers.doors import DoorView, from_access_point

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from connectors.butterflymx.people_models import Me as BmxMe
+from connectors.butterflymx.me import Me as BmxMe
 from schema.access import Building, Unit
 from schema.context import Info
 
@@ -35,7 +35,7 @@ class Me:
     @classmethod
     async def load(cls, info: Info) -> Me:
         async def fetch() -> BmxMe:
-            return await info.context.services.butterflymx.get_me(include=["tenants"])
+            return await info.context.services.butterflymx.me.get(include=["tenants"])
 
         services = info.context.services
         key = ("butterflymx", services.account("butterflymx"), "me")

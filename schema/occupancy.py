@@ -12,12 +12,12 @@ import strawberry
 import strawberry.federation
 from strawberry import relay
 
-from connectors.butlr.models import Hive as ButlrHive
-from connectors.butlr.models import Room as ButlrRoom
-from connectors.butlr.models import Sensor as ButlrSensor
-from connectors.butlr.models import Space as ButlrSpace
-from connectors.butlr.models import Zone as ButlrZone
-from connectors.butlr.occupancy_models import RoomOccupancy
+from connectors.butlr.occupancy import RoomOccupancy
+from connectors.butlr.rooms import Room as ButlrRoom
+from connectors.butlr.sensors import Hive as ButlrHive
+from connectors.butlr.sensors import Sensor as ButlrSensor
+from connectors.butlr.spaces import Space as ButlrSpace
+from connectors.butlr.zones import Zone as ButlrZone
 from schema.context import Info, selected_names, vendor_id
 from schema.federation import Entity
 
@@ -88,7 +88,7 @@ async def _history(
     every_minutes: int,
     aggregation: OccupancyAggregation,
 ) -> list[OccupancySample]:
-    series = await info.context.services.butlr.get_occupancy_history(
+    series = await info.context.services.butlr.occupancy.get_history(
         start=since,
         stop=until,
         room_ids=room_ids,
