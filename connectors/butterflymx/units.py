@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from connectors.butterflymx.buildings import Building
-from connectors.butterflymx.core import Resource, list_query
+from connectors.butterflymx.core import Resource, list_query, segment
 from connectors.butterflymx.jsonapi import NOTHING_INCLUDED, Included, id_of, ids_of, resource
 
 
@@ -105,3 +105,14 @@ class Units(Resource):
         units = await self._core.all("/v3/units", _unit, params)
         wanted = None if building_ids is None else {str(i) for i in building_ids}
         return [u for u in units if wanted is None or u.building_id in wanted]
+
+    async def get(
+        self, unit_id: str | int, *, include_building: bool = False, include_users: bool = False
+    ) -> Unit:
+        # kept: webhook deliveries name only a unit; the subscriptions issue looks it up here.
+        included = [
+            name for name, on in (("building", include_building), ("users", include_users)) if on
+        ]
+        return await self._core.one(
+            f"/v3/units/{segment(unit_id)}", _unit, list_query(include=included)
+        )
