@@ -1,11 +1,13 @@
 """A circuit breaker per vendor: fail fast while a vendor is down, probe for recovery.
 
-Closed: calls flow; consecutive transient failures are counted. After `threshold`
-of them the breaker opens: calls fail at once with `CircuitOpenError` for
-`recovery_s`. Then it is half-open: one probe call goes through; success closes the
-breaker, failure opens it again. It logs once when a vendor goes down and once when
-it recovers. Auth and rejection errors say nothing about the vendor's health and
-do not count.
+    closed ──(`threshold` transient failures in a row)──▶ open
+    open ──(`probe_interval_s` since it opened, next call)──▶ half_open: that call is the probe
+    half_open ──probe answered──▶ closed        half_open ──probe failed──▶ open (again)
+
+While open, calls fail at once with `CircuitOpenError`. Half-open lets exactly one call
+through; the others still fail fast until it ends. It logs once when a vendor goes down
+and once when it recovers. Auth and rejection errors (4xx) say nothing bad about the
+vendor's health: the vendor answered, so a 4xx probe closes the breaker too.
 """
 
 from __future__ import annotations
@@ -19,12 +21,18 @@ from connectors.errors import CircuitOpenError
 
 log = logging.getLogger(__name__)
 
+# Decision: probe one second after opening (and after each failed probe). A down vendor
+# then sees at most one request a second from us, and a recovered one is back in use
+# within a second instead of after a long fixed recovery window.
+DEFAULT_PROBE_INTERVAL_S = 1.0
+DEFAULT_THRESHOLD = 5
+
 
 @dataclass
 class CircuitBreaker:
     vendor: str
-    threshold: int = 5
-    recovery_s: float = 5.0
+    threshold: int = DEFAULT_THRESHOLD
+    probe_interval_s: float = DEFAULT_PROBE_INTERVAL_S
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     state: str = "closed"  # closed | open | half_open
     failures: int = 0
@@ -32,14 +40,18 @@ class CircuitBreaker:
     _probing: bool = False
 
     def before_call(self) -> None:
-        """Raise `CircuitOpenError` unless this call may go to the vendor."""
+        """Raise `CircuitOpenError` unless this call may go to the vendor.
+
+        A call let through while not closed is the probe: the caller must end it with
+        `record_success`, `record_failure`, `record_neutral` or `release`.
+        """
         if self.state == "closed":
             return
         if self.state == "open":
-            remaining = self.opened_at + self.recovery_s - self.clock()
-            if remaining > 0:
+            wait = self.opened_at + self.probe_interval_s - self.clock()
+            if wait > 0:
                 raise CircuitOpenError(
-                    f"circuit open after {self.failures} failures; next probe in {remaining:.1f}s",
+                    f"circuit open after {self.failures} failures; next probe in {wait:.1f}s",
                     vendor=self.vendor,
                 )
             self.state = "half_open"
@@ -61,12 +73,21 @@ class CircuitBreaker:
             self.state == "closed" and self.failures >= self.threshold
         ):
             if self.state == "closed":
-                log.warning("%s is failing; circuit open for %.1fs", self.vendor, self.recovery_s)
+                log.warning(
+                    "%s is failing; circuit open, probing every %.1fs",
+                    self.vendor,
+                    self.probe_interval_s,
+                )
             self.state = "open"
             self.opened_at = self.clock()
 
     def record_neutral(self) -> None:
-        """A call ended without telling us about vendor health (e.g. 4xx): release the probe."""
+        """The vendor answered without a health signal (a 4xx): it is up."""
         if self.state == "half_open":
             self.record_success()
+        self._probing = False
+
+    def release(self) -> None:
+        """A call ended without an answer (cancelled, or a body we could not read):
+        it told us nothing, so the next call may probe instead."""
         self._probing = False

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any, TypedDict
+from urllib.parse import quote
 
 import aiohttp
 import orjson
@@ -48,6 +49,24 @@ ErrorReader = Callable[[int, Any], tuple[str, list[FieldError]]]
 """(status, parsed body or None) -> (message, field errors) in the vendor's error format."""
 WaitReader = Callable[[Mapping[str, str], float], float | None]
 """(response headers, now) -> seconds the vendor wants us to wait, or None."""
+
+
+# `.` and `..` alone would be read as dot segments (yarl resolves them, even encoded as
+# `%2E`), and an empty one changes the route: no vendor object can have such an id.
+_UNROUTABLE = frozenset({"", ".", ".."})
+
+
+def segment(value: str | int, *, vendor: str) -> str:
+    """`value` as exactly one URL path segment: `/`, `?`, `#` and `%` are percent-encoded,
+    so an id (a decoded node ID, say) can never reach another route or add a query.
+
+    An id that cannot be one segment (`.`, `..`, empty) names nothing: `VendorNotFoundError`,
+    without a request.
+    """
+    text = str(value)
+    if text in _UNROUTABLE:
+        raise VendorNotFoundError(f"no record can have the id {text!r}", vendor=vendor)
+    return quote(text, safe="")
 
 
 def default_error_reader(status: int, body: Any) -> tuple[str, list[FieldError]]:
@@ -201,6 +220,28 @@ class VendorHTTP:
                     "the request's deadline passed waiting for the rate limit", **context
                 ) from exc
         self.breaker.before_call()  # after the limiter: a half-open probe must not wait
+        probe = self.breaker.state == "half_open"  # this call is the one probe
+        try:
+            return await self._exchange(method, url, params, json_body, form, headers, token)
+        except BaseException:
+            if probe:
+                self.breaker.release()  # no answer (cancelled, unreadable): let another probe
+            raise
+
+    async def _exchange(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | list[tuple[str, str]] | None,
+        json_body: Any,
+        form: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None,
+        token: str | None,
+    ) -> Response:
+        """One request and its answer, recorded on the breaker."""
+        assert self.breaker is not None
+        context = _Context(vendor=self.vendor, method=method, url=_public(url))
+        left = remaining()
         sent_headers = dict(headers or {})
         if token is not None:
             sent_headers["Authorization"] = f"Bearer {token}"

@@ -12,9 +12,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from connectors.butterflymx.models import Building, Unit
-from connectors.butterflymx.people_models import Me
-from connectors.butterflymx.v4_models import V4Tenant
+from connectors.butterflymx.buildings import Building
+from connectors.butterflymx.me import Me
+from connectors.butterflymx.people import V4Tenant
+from connectors.butterflymx.units import Unit
 from connectors.errors import VendorError
 from resolvers.context import RequestContext
 from resolvers.doors import BuildingDoors, DoorView, doors_of_unit, lost_doors
@@ -171,7 +172,7 @@ async def panels_by_id(ctx: RequestContext, node_ids: list[str]) -> list[PanelVi
 
 async def me(ctx: RequestContext) -> MeView:
     async def fetch() -> Me:
-        return await ctx.services.butterflymx.get_me(include=["tenants"])
+        return await ctx.services.butterflymx.me.get(include=["tenants"])
 
     services = ctx.services
     key = ("butterflymx", services.account("butterflymx"), "me")

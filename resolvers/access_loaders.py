@@ -15,10 +15,12 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from connectors.butterflymx.models import Building, Unit
-from connectors.butterflymx.v4_models import AccessPoint, V4Device, V4Tenant
+from connectors.butterflymx.buildings import Building
+from connectors.butterflymx.doors import AccessPoint, V4Device
+from connectors.butterflymx.people import V4Tenant
+from connectors.butterflymx.units import Unit
 from connectors.errors import VendorError
-from connectors.remotelock.models import Device as RemoteLockDevice
+from connectors.remotelock.doors import Device as RemoteLockDevice
 from resolvers import doors
 from resolvers.batching import grouped, index, keyed, pick
 from resolvers.doors import BuildingDoors, DoorView
@@ -44,19 +46,19 @@ class AccessLoaders:
 
     async def all_buildings(self) -> list[Building]:
         return await self._s.cache.get_or_fetch(
-            "reference", self._key("butterflymx", "buildings"), self._s.butterflymx.list_buildings
+            "reference", self._key("butterflymx", "buildings"), self._s.butterflymx.buildings.list
         )
 
     async def all_units(self) -> list[Unit]:
         return await self._s.cache.get_or_fetch(
-            "reference", self._key("butterflymx", "units"), self._s.butterflymx.list_units
+            "reference", self._key("butterflymx", "units"), self._s.butterflymx.units.list
         )
 
     async def all_tenants(self) -> list[V4Tenant]:
         return await self._s.cache.get_or_fetch(
             "reference",
             self._key("butterflymx", "v4_tenants"),
-            self._s.butterflymx.list_v4_tenants,
+            self._s.butterflymx.tenants.list,
         )
 
     # Batch functions: keys in, one result per key out, in order.
@@ -87,7 +89,7 @@ class AccessLoaders:
 
     async def _tenants_by_building(self, keys: Sequence[str]) -> list[list[V4Tenant]]:
         async def fetch(missing: list[str]) -> list[V4Tenant]:
-            return await self._s.butterflymx.list_v4_tenants(building_ids=missing)
+            return await self._s.butterflymx.tenants.list(building_ids=missing)
 
         # `q[building_id_eq]` on tenants is not in the reference (only on access points and
         # devices): grouping by each tenant's own `building_id` stays right if it is ignored.
@@ -102,7 +104,7 @@ class AccessLoaders:
 
     async def _access_points_by_building(self, keys: Sequence[str]) -> list[list[AccessPoint]]:
         async def fetch(missing: list[str]) -> list[AccessPoint]:
-            return await self._s.butterflymx.list_access_points(building_ids=missing)
+            return await self._s.butterflymx.access_points.list(building_ids=missing)
 
         return await grouped(
             self._s.cache,
@@ -115,7 +117,7 @@ class AccessLoaders:
 
     async def _bmx_devices_by_building(self, keys: Sequence[str]) -> list[list[V4Device]]:
         async def fetch(missing: list[str]) -> list[V4Device]:
-            return await self._s.butterflymx.list_v4_devices(building_ids=missing)
+            return await self._s.butterflymx.devices.list(building_ids=missing)
 
         return await grouped(
             self._s.cache,
@@ -130,7 +132,7 @@ class AccessLoaders:
         self, keys: Sequence[str]
     ) -> list[list[RemoteLockDevice]]:
         async def fetch(missing: list[str]) -> list[RemoteLockDevice]:
-            return await self._s.remotelock.list_devices(location_ids=missing, types=["lock"])
+            return await self._s.remotelock.doors.list(location_ids=missing, types=["lock"])
 
         # Lock state and battery are live data: this level uses the short TTL.
         return await grouped(
@@ -222,7 +224,7 @@ class AccessLoaders:
 
     async def _remotelock_devices(self, ids: list[str]) -> list[RemoteLockDevice]:
         async def fetch(missing: list[str]) -> dict[str, RemoteLockDevice]:
-            return {d.id: d for d in await self._s.remotelock.list_devices(ids=missing)}
+            return {d.id: d for d in await self._s.remotelock.doors.list(ids=missing)}
 
         found = await keyed(self._s.cache, "live", self._key("remotelock", "device"), ids, fetch)
         return [device for device in found if device is not None]

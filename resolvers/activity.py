@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from connectors.butterflymx.activity_models import Call, DoorRelease
-from connectors.butterflymx.key_models import Keychain
+from connectors.butterflymx.calls import Call
+from connectors.butterflymx.events import DoorRelease
+from connectors.butterflymx.keys import Keychain
 from connectors.errors import VendorNotFoundError
-from connectors.remotelock.models import AccessPerson
+from connectors.remotelock.people import AccessPerson
 from resolvers.context import RequestContext
 from resolvers.ids import vendor_id, vendor_ids
 
@@ -210,7 +211,7 @@ async def access_guests_by_id(
 
 async def calls_by_id(ctx: RequestContext, node_ids: list[str]) -> list[CallView | None]:
     async def get(guid: str) -> Call | None:
-        status = await ctx.services.butterflymx.get_call_status(guid)
+        status = await ctx.services.butterflymx.calls.get_status(guid)
         return status.call
 
     return await _one_by_one(node_ids, get, call_view)
@@ -219,11 +220,13 @@ async def calls_by_id(ctx: RequestContext, node_ids: list[str]) -> list[CallView
 async def door_releases_by_id(
     ctx: RequestContext, node_ids: list[str]
 ) -> list[DoorReleaseView | None]:
-    return await _one_by_one(node_ids, ctx.services.butterflymx.get_door_release, door_release_view)
+    return await _one_by_one(
+        node_ids, ctx.services.butterflymx.door_releases.get, door_release_view
+    )
 
 
 async def keychains_by_id(ctx: RequestContext, node_ids: list[str]) -> list[KeychainView | None]:
-    return await _one_by_one(node_ids, ctx.services.butterflymx.get_keychain, keychain_view)
+    return await _one_by_one(node_ids, ctx.services.butterflymx.keychains.get, keychain_view)
 
 
 async def _one_by_one(

@@ -12,9 +12,10 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from connectors.butterflymx.activity_models import Call, DoorRelease
-from connectors.butterflymx.key_models import Keychain
-from connectors.remotelock.models import AccessPerson
+from connectors.butterflymx.calls import Call
+from connectors.butterflymx.events import DoorRelease
+from connectors.butterflymx.keys import Keychain
+from connectors.remotelock.people import AccessPerson
 from resolvers.batching import grouped, pick
 from resolvers.services import Services
 
@@ -33,7 +34,7 @@ class ActivityLoaders:
         async def fetch() -> list[Call]:
             if not unit_ids:
                 return []
-            return await self._s.butterflymx.list_calls(unit_ids=unit_ids)
+            return await self._s.butterflymx.calls.list(unit_ids=unit_ids)
 
         return await self._s.cache.get_or_fetch(
             "live", self._key("butterflymx", "calls", key), fetch
@@ -41,7 +42,7 @@ class ActivityLoaders:
 
     async def keychains_of_unit(self, unit_id: str) -> list[Keychain]:
         async def fetch() -> list[Keychain]:
-            return await self._s.butterflymx.list_keychains(unit_ids=[unit_id])
+            return await self._s.butterflymx.keychains.list(unit_ids=[unit_id])
 
         return await self._s.cache.get_or_fetch(
             "live", self._key("butterflymx", "keychains", unit_id), fetch
@@ -49,7 +50,7 @@ class ActivityLoaders:
 
     async def guests_of_lock(self, device_id: str) -> list[AccessPerson]:
         async def fetch() -> list[str]:
-            accesses = await self._s.remotelock.list_device_accesses(
+            accesses = await self._s.remotelock.doors.list_accesses(
                 device_id, access_person_type="access_guest"
             )
             return sorted({a.access_person_id for a in accesses})
@@ -62,7 +63,7 @@ class ActivityLoaders:
 
     async def all_guests(self) -> list[AccessPerson]:
         async def fetch() -> list[AccessPerson]:
-            return await self._s.remotelock.list_access_persons(
+            return await self._s.remotelock.people.list(
                 statuses=ALL_STATUSES, types=["access_guest"]
             )
 
@@ -70,7 +71,7 @@ class ActivityLoaders:
 
     async def _door_releases_by_unit(self, keys: Sequence[str]) -> list[list[DoorRelease]]:
         async def fetch(missing: list[str]) -> list[DoorRelease]:
-            return await self._s.butterflymx.list_door_releases(unit_ids=missing)
+            return await self._s.butterflymx.door_releases.list(unit_ids=missing)
 
         return await grouped(
             self._s.cache,
@@ -83,7 +84,7 @@ class ActivityLoaders:
 
     async def _access_guests(self, keys: Sequence[str]) -> list[AccessPerson | None]:
         async def fetch() -> list[AccessPerson]:
-            return await self._s.remotelock.list_access_persons(
+            return await self._s.remotelock.people.list(
                 ids=list(keys), statuses=ALL_STATUSES, types=["access_guest"]
             )
 

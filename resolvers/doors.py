@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from connectors.butterflymx.v4_models import AccessPoint, V4Device
+from connectors.butterflymx.doors import AccessPoint, V4Device
 from connectors.errors import VendorError
-from connectors.remotelock.models import Device as RemoteLockDevice
+from connectors.remotelock.doors import Device as RemoteLockDevice
 from resolvers.errors import Partial
 from resolvers.sitemap import SiteMap
 

@@ -7,8 +7,11 @@ import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from connectors.butlr.models import Hive, Room, Sensor, Space, Zone
-from connectors.butlr.occupancy_models import RoomOccupancy
+from connectors.butlr.occupancy import RoomOccupancy
+from connectors.butlr.rooms import Room
+from connectors.butlr.sensors import Hive, Sensor
+from connectors.butlr.spaces import Space
+from connectors.butlr.zones import Zone
 from resolvers.context import RequestContext
 from resolvers.ids import vendor_ids
 
@@ -236,7 +239,7 @@ async def history(
 ) -> list[SampleView]:
     """One value per window for a room, or for a whole space (the sum of its rooms)."""
     key = room.id if room is not None else space.id if space is not None else ""
-    series = await ctx.services.butlr.get_occupancy_history(
+    series = await ctx.services.butlr.occupancy.get_history(
         start=since,
         stop=until,
         room_ids=[room.id] if room is not None else None,

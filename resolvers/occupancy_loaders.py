@@ -15,8 +15,11 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from connectors.butlr.models import Hive, Room, Sensor, Space, Zone
-from connectors.butlr.occupancy_models import RoomOccupancy
+from connectors.butlr.occupancy import RoomOccupancy
+from connectors.butlr.rooms import Room
+from connectors.butlr.sensors import Hive, Sensor
+from connectors.butlr.spaces import Space
+from connectors.butlr.zones import Zone
 from connectors.errors import VendorNotFoundError
 from resolvers.batching import grouped, keyed, pick
 from resolvers.services import Services
@@ -34,7 +37,7 @@ class OccupancyLoaders:
 
     async def all_spaces(self) -> list[Space]:
         async def fetch() -> list[Space]:
-            return await self._s.butlr.list_spaces(details=True)
+            return await self._s.butlr.spaces.list(details=True)
 
         return await self._s.cache.get_or_fetch("reference", self._key("spaces"), fetch)
 
@@ -50,7 +53,7 @@ class OccupancyLoaders:
 
     async def _space(self, space_id: str) -> Space | None:
         try:
-            return await self._s.butlr.get_space(space_id, details=True)
+            return await self._s.butlr.spaces.get(space_id, details=True)
         except VendorNotFoundError:
             return None
 
@@ -74,7 +77,7 @@ class OccupancyLoaders:
         """Current occupancy per room id: one reporting call for every uncached room."""
 
         async def fetch(missing: list[str]) -> dict[str, RoomOccupancy]:
-            return await self._s.butlr.get_current_occupancy(room_ids=missing)
+            return await self._s.butlr.occupancy.get_current(room_ids=missing)
 
         return await keyed(self._s.cache, "live", self._key("occupancy"), keys, fetch)
 
@@ -89,7 +92,7 @@ class OccupancyLoaders:
             return
 
         async def fetch() -> bool:
-            current = await self._s.butlr.get_current_occupancy(space_ids=space_ids)
+            current = await self._s.butlr.occupancy.get_current(space_ids=space_ids)
             for room_id, sample in current.items():
                 self._s.cache.put("live", self._key("occupancy", room_id), sample)
             return True
@@ -100,7 +103,7 @@ class OccupancyLoaders:
 
     async def _zones_by_space(self, keys: Sequence[str]) -> list[list[Zone]]:
         async def fetch(missing: list[str]) -> list[Zone]:
-            return await self._s.butlr.list_zones(missing)
+            return await self._s.butlr.zones.list(missing)
 
         return await grouped(
             self._s.cache, "reference", self._key("zones"), keys, fetch, lambda z: z.space_id

@@ -1,33 +1,31 @@
-"""The Butlr connector: spaces, rooms, zones, sensors, hives, occupancy and detections."""
+"""The Butlr connector: spaces, rooms, zones, sensors, hives and occupancy.
 
-from connectors.butlr.api import UNSET
+Resource modules, each with its records: spaces (a site, the occupancy side's building),
+rooms, zones, sensors (sensors and hives), occupancy (current and history); `core` is
+the transport, token and base URL every resource object is handed. Butlr has no keys,
+doors or webhooks (`webhooks.py` says why).
+"""
+
 from connectors.butlr.auth import ButlrAuth, build_token_manager
 from connectors.butlr.client import ButlrClient, build_client
 from connectors.butlr.config import ButlrConfig
 from connectors.butlr.fields import normalise_mac
-from connectors.butlr.models import Hive, Room, RoomType, Sensor, Space, SpaceRef, Zone
-from connectors.butlr.occupancy_models import (
-    Detection,
-    OccupancyPoint,
-    OccupancySummary,
-    RoomOccupancy,
-)
+from connectors.butlr.occupancy import OccupancyPoint, RoomOccupancy
+from connectors.butlr.rooms import Room
+from connectors.butlr.sensors import Hive, Sensor
+from connectors.butlr.spaces import Space
+from connectors.butlr.zones import Zone
 
 __all__ = [
-    "UNSET",
     "ButlrAuth",
     "ButlrClient",
     "ButlrConfig",
-    "Detection",
     "Hive",
     "OccupancyPoint",
-    "OccupancySummary",
     "Room",
     "RoomOccupancy",
-    "RoomType",
     "Sensor",
     "Space",
-    "SpaceRef",
     "Zone",
     "build_client",
     "build_token_manager",

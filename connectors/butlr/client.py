@@ -2,28 +2,76 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import aiohttp
 
 from connectors.breaker import CircuitBreaker
 from connectors.butlr.auth import ButlrAuth, build_token_manager
-from connectors.butlr.config import VENDOR, ButlrConfig
-from connectors.butlr.devices import DevicesApi
+from connectors.butlr.config import (
+    DEFAULT_FAN_OUT,
+    DEFAULT_OCCUPANCY_LOOKBACK,
+    MAX_PAGE_SIZE,
+    VENDOR,
+    ButlrConfig,
+)
+from connectors.butlr.core import ButlrCore
 from connectors.butlr.errors import read_error
-from connectors.butlr.occupancy import OccupancyApi
-from connectors.butlr.places import PlacesApi
+from connectors.butlr.occupancy import Occupancy
+from connectors.butlr.rooms import Rooms
+from connectors.butlr.sensors import Hives, Sensors
+from connectors.butlr.spaces import Spaces
+from connectors.butlr.zones import Zones
 from connectors.http import VendorHTTP, retry_after_header
 from connectors.ratelimit import RateLimiter
-from connectors.tokens import TokenStorage
+from connectors.tokens import TokenManager, TokenStorage
 
 
-class ButlrClient(PlacesApi, DevicesApi, OccupancyApi):
-    """The Butlr API (REST v2 places and devices, v3 occupancy) for one account.
+class ButlrClient:
+    """The Butlr API (REST v2 places and devices, v3 occupancy) for one account, as
+    resource objects on one shared core.
 
     Construct it with `(http, tokens, api_url)` (plus `auth`, `page_size`, `fan_out` and
     `occupancy_lookback`), or let `build_client` wire it. List methods walk every page
     and take id lists so dataloaders can batch: per-space lists are fetched concurrently,
     account-wide lists once and filtered here. Butlr sends no webhooks (see `webhooks`).
     """
+
+    def __init__(
+        self,
+        http: VendorHTTP,
+        tokens: TokenManager,
+        api_url: str,
+        *,
+        auth: ButlrAuth | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+        fan_out: int = DEFAULT_FAN_OUT,
+        occupancy_lookback: timedelta = DEFAULT_OCCUPANCY_LOOKBACK,
+    ) -> None:
+        core = ButlrCore(
+            http,
+            tokens,
+            api_url,
+            page_size=page_size,
+            fan_out=fan_out,
+            occupancy_lookback=occupancy_lookback,
+        )
+        self.core = core
+        self.auth = auth
+        self.spaces = Spaces(core)
+        self.rooms = Rooms(core)
+        self.zones = Zones(core)
+        self.sensors = Sensors(core)
+        self.hives = Hives(core)
+        self.occupancy = Occupancy(core)
+
+    @property
+    def http(self) -> VendorHTTP:
+        return self.core.http
+
+    @property
+    def tokens(self) -> TokenManager:
+        return self.core.tokens
 
     async def reauthorize(self) -> None:
         """Log in again (client credentials, or the configured user) and clear the
@@ -51,7 +99,7 @@ def build_client(
         session,
         timeouts=config.timeouts,
         retry=config.retry,
-        breaker=CircuitBreaker(VENDOR, config.circuit_threshold, config.circuit_recovery_s),
+        breaker=CircuitBreaker(VENDOR, config.breaker_threshold, config.breaker_probe_s),
         limiter=limiter,
         read_error=read_error,
         read_wait=retry_after_header,  # 429s (undocumented) carry Retry-After in the sandbox

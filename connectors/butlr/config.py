@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Literal
 from urllib.parse import urlsplit
 
+from connectors.breaker import DEFAULT_PROBE_INTERVAL_S, DEFAULT_THRESHOLD
 from connectors.policy import DEFAULT_RETRY, DEFAULT_TIMEOUTS, RetryPolicy, Timeouts
 
 VENDOR = "butlr"
@@ -49,8 +50,8 @@ class ButlrConfig:
     rate_limit_per_minute: int | None = DEFAULT_RATE_LIMIT_PER_MINUTE
     timeouts: Timeouts = DEFAULT_TIMEOUTS
     retry: RetryPolicy = DEFAULT_RETRY
-    circuit_threshold: int = 5
-    circuit_recovery_s: float = 30.0
+    breaker_threshold: int = DEFAULT_THRESHOLD
+    breaker_probe_s: float = DEFAULT_PROBE_INTERVAL_S
     token_margin_s: float = 120.0
 
     def __post_init__(self) -> None:
@@ -82,8 +83,8 @@ class ButlrConfig:
             raise ValueError("butlr occupancy_lookback must be whole minutes, at least one")
         if self.rate_limit_per_minute is not None and self.rate_limit_per_minute < 1:
             raise ValueError("butlr rate_limit_per_minute must be positive or None")
-        if self.circuit_threshold < 1 or self.circuit_recovery_s <= 0:
-            raise ValueError("butlr circuit_threshold and circuit_recovery_s must be positive")
+        if self.breaker_threshold < 1 or self.breaker_probe_s <= 0:
+            raise ValueError("butlr breaker_threshold and breaker_probe_s must be positive")
         if self.token_margin_s < 0:
             raise ValueError("butlr token_margin_s must not be negative")
 

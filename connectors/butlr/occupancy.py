@@ -1,37 +1,81 @@
-"""Occupancy: `POST /api/v3/reporting` (counts per room or space) and `/api/v3/detections`.
+"""Occupancy: `POST /api/v3/reporting`, counts per room or space now and over time. The
+records and `client.occupancy`.
 
-Both are POSTs that only read, so they are sent with `idempotent=True` and retried like
-GETs. Times are Flux-like: a `timedelta` goes out as a relative time (`-30m`: that long
+Reporting is a POST that only reads, so it is sent with `idempotent=True` and retried like
+a GET. Times are Flux-like: a `timedelta` goes out as a relative time (`-30m`: that long
 ago), an aware `datetime` as RFC 3339 in UTC. The vendor's clock decides what "now" is,
 which is why relative times are preferred for recent data.
+
+Reporting nests `data` one level per `group_by.order` key (`field` is the measurement,
+always `occupancy`); the leaf is a time series `[{"time", "value"}]` when `time` is the
+last key. We always group by one entity (`room_id` or `space_id`), so answers read
+`data[entity_id]["occupancy"]`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from connectors.butlr.api import ApiBase, unique
-from connectors.butlr.devices import sensor_key
-from connectors.butlr.occupancy_models import (
-    Detection,
-    OccupancyPoint,
-    OccupancySummary,
-    RoomOccupancy,
-    parse_detections,
-    parse_series,
-    parse_summaries,
-)
+from connectors.butlr.core import Resource, unique
+from connectors.butlr.fields import Fields, protocol_error
 
 Instant = datetime | timedelta  # a timedelta means "that long before now"
 Duration = timedelta | str  # a timedelta, or a Flux duration string such as "5m"
 Per = Literal["room", "space"]
 # Reference silent: no function list; these are the sandbox's (selectors, then aggregates).
 FUNCTIONS = ("last", "first", "max", "min", "mean", "sum", "count", "median")
-DETECTION_TYPES = ("detections_local", "detections_world", "heatmap")
 REPORTING = "/api/v3/reporting"
-DETECTIONS = "/api/v3/detections"
+FIELD = "occupancy"  # the one measurement the reference names
+
+
+@dataclass(frozen=True)
+class OccupancyPoint:
+    """One window's value; selectors (`last`, `max`...) stamp the chosen sample's minute,
+    aggregates (`mean`, `sum`...) the window's start."""
+
+    time: datetime
+    value: float
+
+    @classmethod
+    def from_json(cls, data: object, where: str = "point") -> OccupancyPoint:
+        f = Fields(data, where)
+        return cls(time=f.instant("time"), value=f.number("value"))
+
+
+@dataclass(frozen=True)
+class RoomOccupancy:
+    """How many people a room holds now, and the minute that sample is from."""
+
+    room_id: str
+    count: int
+    sampled_at: datetime
+
+
+def _leaves(body: object, where: str) -> dict[str, object]:
+    """`{entity_id: data[entity_id]["occupancy"]}` from a report grouped by one entity."""
+    data = Fields(body, where).nested("data")
+    leaves: dict[str, object] = {}
+    for entity_id in data.data:
+        leaves[entity_id] = data.nested(entity_id).data.get(FIELD)
+        if leaves[entity_id] is None:
+            raise protocol_error(f"{data.where}.{entity_id}", f"missing field {FIELD!r}")
+    return leaves
+
+
+def parse_series(body: object, where: str = "report") -> dict[str, tuple[OccupancyPoint, ...]]:
+    """Time series per entity from a report ordered `[entity, "field", "time"]`."""
+    series: dict[str, tuple[OccupancyPoint, ...]] = {}
+    for entity_id, leaf in _leaves(body, where).items():
+        path = f"{where}.data.{entity_id}.{FIELD}"
+        if not isinstance(leaf, list):
+            raise protocol_error(path, "should be a list of {time, value} points")
+        series[entity_id] = tuple(
+            OccupancyPoint.from_json(point, f"{path}[{i}]") for i, point in enumerate(leaf)
+        )
+    return series
 
 
 def duration(value: Duration, name: str) -> str:
@@ -61,8 +105,8 @@ def _function(value: str) -> str:
     return value
 
 
-class OccupancyApi(ApiBase):
-    async def get_current_occupancy(
+class Occupancy(Resource):
+    async def get_current(
         self,
         *,
         room_ids: Iterable[str] | None = None,
@@ -75,7 +119,7 @@ class OccupancyApi(ApiBase):
         AND; neither means every room of the account. A room with no recent sample is left
         out of the answer. An unknown id makes the vendor refuse the whole call (400).
         """
-        lookback = duration(self.occupancy_lookback, "occupancy_lookback")
+        lookback = duration(self._core.occupancy_lookback, "occupancy_lookback")
         series = await self._report(
             room_ids,
             space_ids,
@@ -94,7 +138,7 @@ class OccupancyApi(ApiBase):
                 current[room_id] = RoomOccupancy(room_id, round(latest.value), latest.time)
         return current
 
-    async def get_occupancy_history(
+    async def get_history(
         self,
         *,
         start: Instant,
@@ -119,69 +163,6 @@ class OccupancyApi(ApiBase):
         )
         return {} if body is None else parse_series(body, "occupancy history")
 
-    async def get_occupancy_summary(
-        self,
-        *,
-        start: Instant,
-        stop: Instant | None = None,
-        room_ids: Iterable[str] | None = None,
-        space_ids: Iterable[str] | None = None,
-        every: Duration = timedelta(minutes=1),
-        function: str = "max",
-        per: Per = "room",
-    ) -> dict[str, OccupancySummary]:
-        """The documented statistics (sum, min, max, count, mean, median, stddev) over the
-        windowed values, per room or per space. Default: every per-minute sample."""
-        body = await self._report(
-            room_ids,
-            space_ids,
-            start=instant(start, "start"),
-            stop=None if stop is None else instant(stop, "stop"),
-            window={"every": duration(every, "every"), "function": _function(function)},
-            order=[f"{per}_id", "field"],
-        )
-        return {} if body is None else parse_summaries(body, "occupancy summary")
-
-    async def get_detections(
-        self,
-        *,
-        start: Instant,
-        stop: Instant | None = None,
-        space_id: str | None = None,
-        room_id: str | None = None,
-        mac_addresses: Iterable[str] | None = None,
-        data_types: Iterable[str] = ("detections_local",),
-        every: Duration | None = None,
-        function: str | None = None,
-        omit_empty: bool = False,
-    ) -> list[Detection]:
-        """Per-sensor detection points, one entry per sensor, window and data type.
-
-        `function` picks a window's sample: first, last, max or min (most/fewest people).
-        """
-        kinds = tuple(unique(data_types))
-        if not kinds or any(kind not in DETECTION_TYPES for kind in kinds):
-            raise ValueError(f"butlr data_types must be some of {', '.join(DETECTION_TYPES)}")
-        filt: dict[str, Any] = {"start": instant(start, "start")}
-        if stop is not None:
-            filt["stop"] = instant(stop, "stop")
-        if omit_empty:
-            filt["omit_empty_value"] = True
-        if space_id is not None:
-            filt["space_id"] = space_id
-        if room_id is not None:
-            filt["room_id"] = room_id
-        if mac_addresses is not None:
-            filt["mac_addresses"] = unique(sensor_key(mac) for mac in mac_addresses)
-        body: dict[str, Any] = {"data_types": list(kinds), "filter": filt}
-        if every is not None or function is not None:
-            body["window"] = {
-                "every": duration(every or timedelta(minutes=1), "every"),
-                "function": function or "last",
-            }
-        response = await self._send("POST", DETECTIONS, json_body=body, idempotent=True)
-        return parse_detections(response.body, kinds)
-
     async def _report(
         self,
         room_ids: Iterable[str] | None,
@@ -203,6 +184,6 @@ class OccupancyApi(ApiBase):
                     return None  # the vendor refuses an empty list; nothing matches anyway
                 filt[key] = wanted
         body = {"filter": filt, "window": window, "group_by": {"order": order}}
-        response = await self._send("POST", REPORTING, json_body=body, idempotent=True)
+        response = await self._core.send("POST", REPORTING, json_body=body, idempotent=True)
         answer: object = response.body
         return answer

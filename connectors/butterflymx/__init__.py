@@ -1,27 +1,23 @@
-"""ButterflyMX: video intercom and building access (v3 JSON:API, v4 plain JSON, OAuth)."""
+"""ButterflyMX: video intercom and building access (v3 JSON:API, v4 plain JSON, OAuth).
 
-from connectors.butterflymx.activity_models import Call, CallStatus, DoorRelease, Message
+Resource modules, each with its records: buildings, units, people (v4 tenants, PINs),
+me (`/v3/me`), doors (access points, devices, remote release), calls, events (door
+releases), keys (keychains, virtual keys), integrations (webhook registrations);
+`core` is the transport, token and base URL every resource object is handed.
+"""
+
 from connectors.butterflymx.auth import ButterflyMXAuth
+from connectors.butterflymx.buildings import Building, Panel, Picture
+from connectors.butterflymx.calls import Call, CallStatus
 from connectors.butterflymx.client import ButterflyMXClient, build_client
 from connectors.butterflymx.config import ButterflyMXConfig
-from connectors.butterflymx.key_models import Keychain, VirtualKey
-from connectors.butterflymx.models import (
-    Building,
-    Device,
-    Integration,
-    Panel,
-    Picture,
-    Unit,
-    User,
-)
-from connectors.butterflymx.people_models import Me, MeTenant, Pin, Tenant
-from connectors.butterflymx.v4_models import (
-    AccessPoint,
-    DoorReleaseRequest,
-    V4Device,
-    V4Tenant,
-    V4Unit,
-)
+from connectors.butterflymx.doors import AccessPoint, DoorReleaseRequest, V4Device
+from connectors.butterflymx.events import DoorRelease
+from connectors.butterflymx.integrations import Integration
+from connectors.butterflymx.keys import Keychain, VirtualKey
+from connectors.butterflymx.me import Me, MeTenant
+from connectors.butterflymx.people import Pin, V4Tenant, V4Unit
+from connectors.butterflymx.units import Unit, User
 from connectors.butterflymx.webhooks import (
     CallStatusChanged,
     DoorReleaseCreated,
@@ -40,7 +36,6 @@ __all__ = [
     "Call",
     "CallStatus",
     "CallStatusChanged",
-    "Device",
     "DoorRelease",
     "DoorReleaseCreated",
     "DoorReleaseRequest",
@@ -48,12 +43,10 @@ __all__ = [
     "Keychain",
     "Me",
     "MeTenant",
-    "Message",
     "OtherWebhookEvent",
     "Panel",
     "Picture",
     "Pin",
-    "Tenant",
     "Unit",
     "User",
     "V4Device",

@@ -1,8 +1,8 @@
 """`ButterflyMXClient`: every ButterflyMX call the product makes, and `build_client`.
 
-The client is assembled from one module per resource group (access, activity, keys,
-integrations, v4); each speaks vendor JSON and returns the records in `models.py`,
-`activity_models.py`, `key_models.py` and `v4_models.py`.
+The client is one resource object per kind of vendor resource (see the package
+docstring), each on the same `ButterflyMXCore`; each resource module speaks vendor JSON
+and defines the records it returns.
 """
 
 from __future__ import annotations
@@ -10,30 +10,70 @@ from __future__ import annotations
 import aiohttp
 
 from connectors.breaker import CircuitBreaker
-from connectors.butterflymx.access_api import AccessAPI
-from connectors.butterflymx.activity_api import ActivityAPI
 from connectors.butterflymx.auth import ButterflyMXAuth, build_token_manager
-from connectors.butterflymx.config import ButterflyMXConfig
+from connectors.butterflymx.buildings import Buildings
+from connectors.butterflymx.calls import Calls
+from connectors.butterflymx.config import MAX_PAGE_SIZE, ButterflyMXConfig
+from connectors.butterflymx.core import ButterflyMXCore
+from connectors.butterflymx.doors import AccessPoints, Devices, Doors
 from connectors.butterflymx.errors import read_error
+from connectors.butterflymx.events import DoorReleases
 from connectors.butterflymx.fields import VENDOR
-from connectors.butterflymx.integrations_api import IntegrationsAPI
-from connectors.butterflymx.keys_api import KeysAPI
-from connectors.butterflymx.v4_api import V4API
+from connectors.butterflymx.integrations import Integrations
+from connectors.butterflymx.keys import Keychains, VirtualKeys
+from connectors.butterflymx.me import CurrentUser
+from connectors.butterflymx.people import Pins, Tenants
+from connectors.butterflymx.units import Units
 from connectors.http import VendorHTTP, retry_after_header
 from connectors.ratelimit import RateLimiter
-from connectors.tokens import TokenStorage
+from connectors.tokens import TokenManager, TokenStorage
 
 
-class ButterflyMXClient(AccessAPI, ActivityAPI, KeysAPI, IntegrationsAPI, V4API):
-    """One ButterflyMX account (a property manager, or a resident via the code flow)."""
+class ButterflyMXClient:
+    """One ButterflyMX account (a property manager, or a resident via the code flow),
+    as resource objects on one shared core: `client.units.list(...)`."""
+
+    def __init__(
+        self,
+        http: VendorHTTP,
+        tokens: TokenManager,
+        api_url: str,
+        *,
+        auth: ButterflyMXAuth | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+    ) -> None:
+        core = ButterflyMXCore(http, tokens, api_url, page_size=page_size)
+        self.core = core
+        self.auth = auth
+        self.buildings = Buildings(core)
+        self.units = Units(core)
+        self.tenants = Tenants(core)
+        self.me = CurrentUser(core)
+        self.pins = Pins(core)
+        self.access_points = AccessPoints(core)
+        self.devices = Devices(core)
+        self.doors = Doors(core)
+        self.calls = Calls(core)
+        self.door_releases = DoorReleases(core)
+        self.keychains = Keychains(core)
+        self.virtual_keys = VirtualKeys(core)
+        self.integrations = Integrations(core)
+
+    @property
+    def http(self) -> VendorHTTP:
+        return self.core.http
+
+    @property
+    def tokens(self) -> TokenManager:
+        return self.core.tokens
 
     async def exchange_code(self, code: str, redirect_uri: str | None = None) -> None:
         """Finish the authorization code flow: trade the code, store the tokens, and
         clear any "needs re-authorisation" mark on this account."""
-        if self._auth is None:
+        if self.auth is None:
             raise ValueError("butterflymx: this client was built without its auth flows")
-        tokens = await self._auth.exchange_code(code, redirect_uri)
-        await self._tokens.reauthorize(tokens)
+        tokens = await self.auth.exchange_code(code, redirect_uri)
+        await self.tokens.reauthorize(tokens)
 
 
 def build_client(
@@ -50,7 +90,7 @@ def build_client(
         timeouts=config.timeouts,
         retry=config.retry,
         breaker=CircuitBreaker(
-            VENDOR, threshold=config.breaker_threshold, recovery_s=config.breaker_recovery_s
+            VENDOR, threshold=config.breaker_threshold, probe_interval_s=config.breaker_probe_s
         ),
         limiter=limiter,
         read_error=read_error,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from connectors.breaker import DEFAULT_PROBE_INTERVAL_S, DEFAULT_THRESHOLD
 from connectors.butterflymx.auth import Grant
 from connectors.policy import DEFAULT_RETRY, DEFAULT_TIMEOUTS, RetryPolicy, Timeouts
 
@@ -30,8 +31,8 @@ class ButterflyMXConfig:
     rate_limit_per_minute: int | None = DEFAULT_RATE_LIMIT_PER_MINUTE
     timeouts: Timeouts = DEFAULT_TIMEOUTS
     retry: RetryPolicy = DEFAULT_RETRY
-    breaker_threshold: int = 5
-    breaker_recovery_s: float = 30.0
+    breaker_threshold: int = DEFAULT_THRESHOLD
+    breaker_probe_s: float = DEFAULT_PROBE_INTERVAL_S
     token_margin_s: float = 120.0
 
     def __post_init__(self) -> None:
@@ -58,8 +59,8 @@ class ButterflyMXConfig:
             raise ValueError(f"butterflymx: page_size must be between 1 and {MAX_PAGE_SIZE}")
         if self.rate_limit_per_minute is not None and self.rate_limit_per_minute < 1:
             raise ValueError("butterflymx: rate_limit_per_minute must be positive or None")
-        if self.breaker_threshold < 1 or self.breaker_recovery_s <= 0:
-            raise ValueError("butterflymx: breaker_threshold and breaker_recovery_s must be > 0")
+        if self.breaker_threshold < 1 or self.breaker_probe_s <= 0:
+            raise ValueError("butterflymx: breaker_threshold and breaker_probe_s must be > 0")
 
     @property
     def token_key(self) -> str:

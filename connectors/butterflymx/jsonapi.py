@@ -150,3 +150,12 @@ def document(body: object) -> Document:
 def joined(values: Iterable[object]) -> str:
     """A comma-separated filter value; the vendor reads `filter[x]=1,2` as 1 OR 2."""
     return ",".join(str(v) for v in values)
+
+
+def id_of(ref: Ref | None) -> str | None:
+    """The id of a linkage, or None when there is none."""
+    return ref[1] if ref is not None else None
+
+
+def ids_of(refs: tuple[Ref, ...]) -> tuple[str, ...]:
+    return tuple(ident for _, ident in refs)

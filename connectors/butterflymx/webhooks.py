@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from connectors.butterflymx.activity_models import Call, DoorRelease
+from connectors.butterflymx.calls import Call
+from connectors.butterflymx.events import DoorRelease
 from connectors.butterflymx.fields import Fields, protocol_error
 
 CALL_STATUS_CHANGED = "call.status_changed"

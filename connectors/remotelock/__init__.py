@@ -1,9 +1,18 @@
-"""The RemoteLock (LockState) API v1 connector: locks, access persons, events, webhooks."""
+"""The RemoteLock (LockState) API v1 connector: locks, access persons, events, webhooks.
 
-from connectors.remotelock.api import UNSET
+Resource modules, each with its records: doors (devices: locks; lock/unlock), people
+(access persons: users, guests with PINs), accesses, events, notifications (webhook
+subscribers and subscriptions), account; `core` is the transport, token and base URL
+every resource object is handed. Locations and schedules are not used, so not here.
+"""
+
+from connectors.remotelock.accesses import Access
+from connectors.remotelock.account import Account
 from connectors.remotelock.auth import RemoteLockAuth, build_token_manager
 from connectors.remotelock.client import AccountLimiters, RemoteLockClient, build_client
 from connectors.remotelock.config import RemoteLockConfig
+from connectors.remotelock.core import UNSET
+from connectors.remotelock.doors import Device
 from connectors.remotelock.events import (
     AccessDeniedEvent,
     AccessPersonSyncedEvent,
@@ -13,14 +22,12 @@ from connectors.remotelock.events import (
     CredentialEvent,
     Event,
     LockedEvent,
-    NotificationSubscriber,
-    NotificationSubscription,
     PowerLevelLowEvent,
     UnlockedEvent,
     parse_event,
 )
-from connectors.remotelock.models import Access, AccessPerson, Account, Device, Location, Schedule
-from connectors.remotelock.people import ALL_STATUSES
+from connectors.remotelock.notifications import NotificationSubscriber, NotificationSubscription
+from connectors.remotelock.people import ALL_STATUSES, AccessPerson
 from connectors.remotelock.webhooks import (
     WebhookPayloadError,
     WebhookVerificationError,
@@ -42,7 +49,6 @@ __all__ = [
     "CredentialEvent",
     "Device",
     "Event",
-    "Location",
     "LockedEvent",
     "NotificationSubscriber",
     "NotificationSubscription",
@@ -50,7 +56,6 @@ __all__ = [
     "RemoteLockAuth",
     "RemoteLockClient",
     "RemoteLockConfig",
-    "Schedule",
     "UnlockedEvent",
     "WebhookPayloadError",
     "WebhookVerificationError",

@@ -7,22 +7,54 @@ import aiohttp
 from connectors.breaker import CircuitBreaker
 from connectors.http import VendorHTTP
 from connectors.ratelimit import RateLimiter
-from connectors.remotelock.activity import ActivityApi
+from connectors.remotelock.accesses import Accesses
+from connectors.remotelock.account import AccountResource
 from connectors.remotelock.auth import RemoteLockAuth, build_token_manager
-from connectors.remotelock.config import VENDOR, RemoteLockConfig
-from connectors.remotelock.devices import DevicesApi
+from connectors.remotelock.config import DEFAULT_MEDIA_TYPE, VENDOR, RemoteLockConfig
+from connectors.remotelock.core import RemoteLockCore
+from connectors.remotelock.doors import Doors
 from connectors.remotelock.errors import read_error, read_wait
-from connectors.remotelock.people import PeopleApi
-from connectors.tokens import TokenStorage
+from connectors.remotelock.events import Events
+from connectors.remotelock.notifications import NotificationSubscribers, NotificationSubscriptions
+from connectors.remotelock.people import People
+from connectors.tokens import TokenManager, TokenStorage
 
 
-class RemoteLockClient(DevicesApi, PeopleApi, ActivityApi):
-    """The RemoteLock API v1 for one account.
+class RemoteLockClient:
+    """The RemoteLock API v1 for one account, as resource objects on one shared core.
 
     Construct it with `(http, tokens, api_url)` (plus `auth` for the code flow and
     `media_type`), or let `build_client` wire it. Every method is one logical call;
     list methods walk every page and take `ids` (sent as `id[]`) so dataloaders can batch.
     """
+
+    def __init__(
+        self,
+        http: VendorHTTP,
+        tokens: TokenManager,
+        api_url: str,
+        *,
+        auth: RemoteLockAuth | None = None,
+        media_type: str = DEFAULT_MEDIA_TYPE,
+    ) -> None:
+        core = RemoteLockCore(http, tokens, api_url, media_type=media_type)
+        self.core = core
+        self.auth = auth
+        self.doors = Doors(core)
+        self.people = People(core)
+        self.accesses = Accesses(core)
+        self.events = Events(core)
+        self.notification_subscribers = NotificationSubscribers(core)
+        self.notification_subscriptions = NotificationSubscriptions(core)
+        self.account = AccountResource(core)
+
+    @property
+    def http(self) -> VendorHTTP:
+        return self.core.http
+
+    @property
+    def tokens(self) -> TokenManager:
+        return self.core.tokens
 
     async def exchange_code(self, code: str, *, redirect_uri: str | None = None) -> None:
         """Finish the authorization code flow: trade the code and keep the tokens.
@@ -74,7 +106,7 @@ def build_client(
         session,
         timeouts=config.timeouts,
         retry=config.retry,
-        breaker=CircuitBreaker(VENDOR, config.circuit_threshold, config.circuit_recovery_s),
+        breaker=CircuitBreaker(VENDOR, config.breaker_threshold, config.breaker_probe_s),
         limiter=limiter,
         read_error=read_error,
         read_wait=read_wait,
@@ -86,7 +118,7 @@ def build_client(
         session,
         timeouts=config.timeouts,
         retry=config.retry,
-        breaker=CircuitBreaker(VENDOR, config.circuit_threshold, config.circuit_recovery_s),
+        breaker=CircuitBreaker(VENDOR, config.breaker_threshold, config.breaker_probe_s),
         read_error=read_error,
         read_wait=read_wait,
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
+from connectors.breaker import DEFAULT_PROBE_INTERVAL_S, DEFAULT_THRESHOLD
 from connectors.policy import DEFAULT_RETRY, DEFAULT_TIMEOUTS, RetryPolicy, Timeouts
 
 VENDOR = "remotelock"
@@ -43,8 +44,8 @@ class RemoteLockConfig:
     rate_window_s: float = RATE_WINDOW_S
     timeouts: Timeouts = DEFAULT_TIMEOUTS
     retry: RetryPolicy = DEFAULT_RETRY
-    circuit_threshold: int = 5
-    circuit_recovery_s: float = 30.0
+    breaker_threshold: int = DEFAULT_THRESHOLD
+    breaker_probe_s: float = DEFAULT_PROBE_INTERVAL_S
 
     def __post_init__(self) -> None:
         if not self.client_id.strip():
@@ -63,8 +64,8 @@ class RemoteLockConfig:
             raise ValueError("remotelock media_type must not be empty")
         if self.rate_limit < 1 or self.rate_window_s <= 0:
             raise ValueError("remotelock rate_limit and rate_window_s must be positive")
-        if self.circuit_threshold < 1 or self.circuit_recovery_s <= 0:
-            raise ValueError("remotelock circuit_threshold and circuit_recovery_s must be positive")
+        if self.breaker_threshold < 1 or self.breaker_probe_s <= 0:
+            raise ValueError("remotelock breaker_threshold and breaker_probe_s must be positive")
 
     @property
     def account_key(self) -> str:

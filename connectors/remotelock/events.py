@@ -1,4 +1,4 @@
-"""RemoteLock events (from `/events` and webhooks alike) and notification settings.
+"""RemoteLock events (from `/events` and webhooks alike): the records and `client.events`.
 
 The reference asks that webhook handling and `/events` backfill share their logic, so
 one parser serves both. Event types are typed where the product uses them (lock and
@@ -9,13 +9,15 @@ and order by `occurred_at`: webhooks are at-least-once and retried an hour apart
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from connectors.remotelock.fields import Fields, resource
+from connectors.remotelock.core import Query, Resource, query, segment
+from connectors.remotelock.fields import resource
 
 EVENT_SUFFIX = "_event"
 
@@ -157,88 +159,80 @@ def parse_event(data: object, where: str = "event", *, lenient: bool = False) ->
     return Event(**common)
 
 
-@dataclass(frozen=True)
-class NotificationSubscriber:
-    """Where notifications go: a webhook (url, content_type, secret), an email or a phone."""
-
-    id: str
-    type: str  # webhook_notification_subscriber | email_notification_subscriber | text_...
-    name: str
-    active: bool
-    url: str | None
-    content_type: str | None  # json | form
-    email: str | None
-    phone: str | None
-    carrier: str | None
-    created_at: datetime | None
-    updated_at: datetime | None
-    secret: str | None = field(default=None, repr=False)
-
-    @classmethod
-    def from_json(
-        cls, data: object, where: str = "notification_subscriber"
-    ) -> NotificationSubscriber:
-        kind, ident, a, _ = resource(data, where)
-        return cls(
-            id=ident,
-            type=kind,
-            name=a.text("name"),
-            active=a.boolean("active"),
-            url=a.opt_text("url"),
-            content_type=a.opt_text("content_type"),
-            email=a.opt_text("email"),
-            phone=a.opt_text("phone"),
-            carrier=a.opt_text("carrier"),
-            created_at=a.opt_instant("created_at"),
-            updated_at=a.opt_instant("updated_at"),
-            secret=a.opt_text("secret"),
-        )
-
-
-@dataclass(frozen=True)
-class SubscribedEvent:
-    event_type: str  # without the suffix: "unlocked"
-    first_access: bool | None = None  # access_person_used only
-    created_by_integration: bool | None = None
-
-
-@dataclass(frozen=True)
-class NotificationSubscription:
-    """Which publisher's events (account, location, lock, person) go to which subscriber."""
-
-    id: str
-    publisher_type: str
-    publisher_id: str
-    subscriber_type: str
-    subscriber_id: str
-    events: tuple[SubscribedEvent, ...]
-    created_at: datetime | None
-    updated_at: datetime | None
-
-    @property
-    def event_types(self) -> tuple[str, ...]:
-        return tuple(e.event_type for e in self.events)
-
-    @classmethod
-    def from_json(
-        cls, data: object, where: str = "notification_subscription"
-    ) -> NotificationSubscription:
-        _, ident, a, _ = resource(data, where)
-        return cls(
-            id=ident,
-            publisher_type=a.text("publisher_type"),
-            publisher_id=a.text("publisher_id"),
-            subscriber_type=a.text("subscriber_type"),
-            subscriber_id=a.text("subscriber_id"),
-            events=tuple(_subscribed(entry) for entry in a.objects("events")),
-            created_at=a.opt_instant("created_at"),
-            updated_at=a.opt_instant("updated_at"),
-        )
-
-
-def _subscribed(entry: Fields) -> SubscribedEvent:
-    return SubscribedEvent(
-        event_type=entry.text("event_type"),
-        first_access=entry.opt_boolean("first_access"),
-        created_by_integration=entry.opt_boolean("created_by_integration"),
+def _event_query(
+    types: Sequence[str] | None,
+    sort: str | Sequence[str] | None,
+    publisher_ids: Sequence[str] | None,
+    associated_resource_ids: Sequence[str] | None,
+) -> Query:
+    # Types go out in the resource form ("unlocked_event"); either form comes in.
+    suffixed = [t if t.endswith(EVENT_SUFFIX) else f"{t}{EVENT_SUFFIX}" for t in types or ()]
+    return query(
+        types=suffixed,
+        sort=sort,
+        filters={"publisher_id": publisher_ids, "associated_resource_id": associated_resource_ids},
     )
+
+
+class Events(Resource):
+    def iter(
+        self,
+        *,
+        types: Sequence[str] | None = None,
+        sort: str | Sequence[str] | None = None,
+        publisher_ids: Sequence[str] | None = None,
+        associated_resource_ids: Sequence[str] | None = None,
+    ) -> AsyncGenerator[Event, None]:
+        """Events page by page (default order: newest `occurred_at` first)."""
+        params = _event_query(types, sort, publisher_ids, associated_resource_ids)
+        return self._core.walk("/events", parse_event, "events", params)
+
+    async def list(
+        self,
+        *,
+        types: Sequence[str] | None = None,
+        sort: str | Sequence[str] | None = None,
+        publisher_ids: Sequence[str] | None = None,
+        associated_resource_ids: Sequence[str] | None = None,
+        ids: Iterable[str] | None = None,
+    ) -> list[Event]:
+        """Every matching event (filters are the sandbox's reading of a silent reference:
+        publisher and associated resource)."""
+        params = _event_query(types, sort, publisher_ids, associated_resource_ids)
+        return await self._core.all("/events", parse_event, "events", params, ids=ids)
+
+    async def get(self, event_id: str) -> Event:
+        return await self._core.one("GET", f"/events/{segment(event_id)}", parse_event, "event")
+
+    async def iter_since(
+        self,
+        *,
+        event_id: str | None = None,
+        created_at: datetime | None = None,
+        types: Sequence[str] | None = None,
+    ) -> AsyncIterator[Event]:
+        """Events stored after a checkpoint, oldest first: the webhook backfill.
+
+        Walks `sort=-created_at` (newest first, as the reference recommends) until it meets
+        `event_id` (the last event received) or an event created before `created_at`, then
+        yields what it found in `created_at` order, so a consumer can checkpoint as it goes.
+        `created_at` is inclusive because timestamps have whole seconds: de-duplicate by id.
+        The vendor pages through 10,000 events at most.
+        """
+        if event_id is None and created_at is None:
+            raise ValueError("iter_events_since needs an event_id or a created_at checkpoint")
+        newer: list[Event] = []
+        # Closed at once when we stop early, rather than left for the garbage collector.
+        async with aclosing(self.iter(types=types, sort="-created_at")) as events:
+            async for event in events:
+                if event.id == event_id:
+                    break
+                stored = event.created_at or event.occurred_at
+                if created_at is not None and stored < created_at:
+                    break
+                newer.append(event)
+        # Stable sort: events of the same second keep the order the vendor listed them in
+        # (creation order, in the sandbox's reading of the silent reference).
+        newer.sort(key=lambda e: e.created_at or e.occurred_at)
+        for event in newer:
+            yield event

@@ -1,24 +1,76 @@
-"""Access persons (users and guests with PINs), their accesses, and schedules."""
+"""Access persons (users and guests, with PINs): the record and `client.people`.
+
+Kept for the mutations issue: guests are RemoteLock's visitor keys (create, update with
+a new PIN or window, deactivate to revoke).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from connectors.remotelock.api import (
+from connectors.remotelock.core import (
     UNSET,
-    ApiBase,
+    Resource,
     Unset,
     body,
     given,
     query,
-    time_of_day,
+    segment,
     wall_time,
 )
-from connectors.remotelock.models import DAYS, PERSON_STATUSES, Access, AccessPerson, Schedule
+from connectors.remotelock.fields import resource, restricted_actions
 
+PERSON_STATUSES = ("current", "upcoming", "deactivated", "expired")
 ALL_STATUSES = PERSON_STATUSES
+
+
+@dataclass(frozen=True)
+class AccessPerson:
+    """An `access_user` (resident, staff) or `access_guest` (visitor with a time window)."""
+
+    id: str
+    type: str  # access_user | access_guest
+    name: str
+    status: str  # current | upcoming | expired | deactivated
+    email: str | None
+    phone: str | None
+    department: str | None
+    rental_source: str | None
+    starts_at: datetime | None  # guests only: wall-clock time at the location, no zone
+    ends_at: datetime | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    pin: str | None = field(default=None, repr=False)
+    card_number: str | None = field(default=None, repr=False)
+    restricted_actions: tuple[str, ...] = ()
+
+    @property
+    def is_guest(self) -> bool:
+        return self.type == "access_guest"
+
+    @classmethod
+    def from_json(cls, data: object, where: str = "access_person") -> AccessPerson:
+        kind, ident, a, meta = resource(data, where)
+        return cls(
+            id=ident,
+            type=kind,
+            name=a.text("name"),
+            status=a.text("status"),
+            email=a.opt_text("email"),
+            phone=a.opt_text("phone"),
+            department=a.opt_text("department"),
+            rental_source=a.opt_text("rental_source"),
+            starts_at=a.opt_wall_time("starts_at"),
+            ends_at=a.opt_wall_time("ends_at"),
+            created_at=a.opt_instant("created_at"),
+            updated_at=a.opt_instant("updated_at"),
+            pin=a.opt_text("pin"),
+            card_number=a.opt_text("card_number"),
+            restricted_actions=restricted_actions(meta),
+        )
 
 
 def _credentials(pin: str | None, generate_pin: bool, card_number: str | None) -> dict[str, Any]:
@@ -33,8 +85,8 @@ def _credentials(pin: str | None, generate_pin: bool, card_number: str | None) -
     )
 
 
-class PeopleApi(ApiBase):
-    async def list_access_persons(
+class People(Resource):
+    async def list(
         self,
         *,
         statuses: Sequence[str] | None = None,
@@ -45,31 +97,16 @@ class PeopleApi(ApiBase):
         """Users and guests. Without `statuses` the vendor lists only current and upcoming
         persons; pass `ALL_STATUSES` for a full sync (expired and deactivated too)."""
         params = query(types=types, sort=sort, filters={"status": statuses})
-        return await self._all(
+        return await self._core.all(
             "/access_persons", AccessPerson.from_json, "access_persons", params, ids=ids
         )
 
-    async def get_access_person(self, person_id: str) -> AccessPerson:
-        return await self._one(
-            "GET", f"/access_persons/{person_id}", AccessPerson.from_json, "access_person"
+    async def get(self, person_id: str) -> AccessPerson:
+        return await self._core.one(
+            "GET", f"/access_persons/{segment(person_id)}", AccessPerson.from_json, "access_person"
         )
 
-    async def create_access_user(
-        self,
-        name: str,
-        *,
-        pin: str | None = None,
-        generate_pin: bool = False,
-        card_number: str | None = None,
-        email: str | None = None,
-        department: str | None = None,
-    ) -> AccessPerson:
-        """A resident or staff member; one of `pin`, `generate_pin`, `card_number` is needed."""
-        attributes = {"name": name, **_credentials(pin, generate_pin, card_number)}
-        attributes |= given(email=email or UNSET, department=department or UNSET)
-        return await self._create_person("access_user", attributes)
-
-    async def create_access_guest(
+    async def create_guest(
         self,
         name: str,
         *,
@@ -89,11 +126,11 @@ class PeopleApi(ApiBase):
             **_credentials(pin, generate_pin, card_number),
         }
         attributes |= given(email=email or UNSET, department=department or UNSET)
-        return await self._create_person("access_guest", attributes)
+        return await self._create("access_guest", attributes)
 
-    async def _create_person(self, kind: str, attributes: dict[str, Any]) -> AccessPerson:
+    async def _create(self, kind: str, attributes: dict[str, Any]) -> AccessPerson:
         # A create is never retried: a lost answer and a resend would make two persons.
-        return await self._one(
+        return await self._core.one(
             "POST",
             "/access_persons",
             AccessPerson.from_json,
@@ -102,7 +139,7 @@ class PeopleApi(ApiBase):
             idempotent=False,
         )
 
-    async def update_access_person(
+    async def update(
         self,
         person_id: str,
         *,
@@ -125,9 +162,9 @@ class PeopleApi(ApiBase):
             attributes["starts_at"] = wall_time(starts_at, "starts_at")
         if not isinstance(ends_at, Unset):
             attributes["ends_at"] = wall_time(ends_at, "ends_at")
-        return await self._one(
+        return await self._core.one(
             "PUT",
-            f"/access_persons/{person_id}",
+            f"/access_persons/{segment(person_id)}",
             AccessPerson.from_json,
             "access_person",
             json_body=body(attributes),
@@ -135,155 +172,13 @@ class PeopleApi(ApiBase):
             idempotent=not generate_pin,
         )
 
-    async def deactivate_access_person(self, person_id: str) -> AccessPerson:
+    async def deactivate(self, person_id: str) -> AccessPerson:
         """Take the person off every lock but keep their history (recommended over delete)."""
         # Deactivating twice is a no-op: safe to retry.
-        return await self._one(
+        return await self._core.one(
             "PUT",
-            f"/access_persons/{person_id}/deactivate",
+            f"/access_persons/{segment(person_id)}/deactivate",
             AccessPerson.from_json,
             "access_person",
             idempotent=True,
         )
-
-    async def delete_access_person(self, person_id: str) -> None:
-        """Delete for good; events keep the name in `associated_resource_name`."""
-        await self._nothing("DELETE", f"/access_persons/{person_id}", idempotent=True)
-
-    async def send_access_instructions(
-        self, person_id: str, *, days_before: int | None = None
-    ) -> None:
-        """Email the access instructions now, or `days_before` a guest's start.
-
-        The vendor never emails guests by itself. Not retried: a resend is a second email.
-        """
-        attributes = {} if days_before is None else {"days_before": days_before}
-        await self._nothing(
-            "POST",
-            f"/access_persons/{person_id}/email/notify",
-            json_body=body(attributes),
-            idempotent=False,
-        )
-
-    # -- accesses ------------------------------------------------------------------------------
-
-    async def list_accesses(
-        self,
-        person_id: str,
-        *,
-        accessible_type: str | None = None,
-        accessible_id: str | None = None,
-    ) -> list[Access]:
-        params = query(filters={"accessible_type": accessible_type, "accessible_id": accessible_id})
-        return await self._all(
-            f"/access_persons/{person_id}/accesses", Access.from_json, "accesses", params
-        )
-
-    async def get_access(self, person_id: str, access_id: str) -> Access:
-        return await self._one(
-            "GET", f"/access_persons/{person_id}/accesses/{access_id}", Access.from_json, "access"
-        )
-
-    async def grant_access(
-        self,
-        person_id: str,
-        *,
-        accessible_type: str,
-        accessible_id: str,
-        access_schedule_id: str | None = None,
-        guest_start_time: time | None = None,
-        guest_end_time: time | None = None,
-    ) -> Access:
-        """Let the person open a `lock`, every lock at a `location`, an `acs_door` or a
-        `door_group`. Locks receive the credential asynchronously (see the sync counts)."""
-        attributes: dict[str, Any] = {
-            "accessible_type": accessible_type,
-            "accessible_id": accessible_id,
-        }
-        attributes |= given(
-            access_schedule_id=access_schedule_id or UNSET,
-            guest_start_time=time_of_day(guest_start_time) or UNSET,
-            guest_end_time=time_of_day(guest_end_time) or UNSET,
-        )
-        return await self._one(
-            "POST",
-            f"/access_persons/{person_id}/accesses",
-            Access.from_json,
-            "access",
-            json_body=body(attributes),
-            idempotent=False,
-        )
-
-    async def update_access(
-        self, person_id: str, access_id: str, *, access_schedule_id: str | None
-    ) -> Access:
-        """Only the schedule can change (None removes it); revoke and grant to move it."""
-        return await self._one(
-            "PUT",
-            f"/access_persons/{person_id}/accesses/{access_id}",
-            Access.from_json,
-            "access",
-            json_body=body({"access_schedule_id": access_schedule_id}),
-            idempotent=True,
-        )
-
-    async def revoke_access(self, person_id: str, access_id: str) -> None:
-        await self._nothing(
-            "DELETE", f"/access_persons/{person_id}/accesses/{access_id}", idempotent=True
-        )
-
-    # -- schedules -----------------------------------------------------------------------------
-
-    async def list_schedules(
-        self, *, types: Sequence[str] | None = None, ids: Iterable[str] | None = None
-    ) -> list[Schedule]:
-        return await self._all(
-            "/schedules", Schedule.from_json, "schedules", query(types=types), ids=ids
-        )
-
-    async def get_schedule(self, schedule_id: str) -> Schedule:
-        return await self._one("GET", f"/schedules/{schedule_id}", Schedule.from_json, "schedule")
-
-    async def create_schedule(
-        self, kind: str, name: str, days: Mapping[str, Sequence[Mapping[str, Any]]]
-    ) -> Schedule:
-        """A weekly schedule of `kind` (e.g. `access_schedule` with
-        `{"mon": [{"start_time": "08:00", "end_time": "18:00"}]}`); days not given are empty."""
-        attributes: dict[str, Any] = {"name": name, **_days(days)}
-        return await self._one(
-            "POST",
-            "/schedules",
-            Schedule.from_json,
-            "schedule",
-            json_body=body(attributes, kind),
-            idempotent=False,
-        )
-
-    async def update_schedule(
-        self,
-        schedule_id: str,
-        *,
-        name: str | Unset = UNSET,
-        days: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
-    ) -> Schedule:
-        """Rename or change days. Reference contradictory on whether a PUT keeps the days it
-        omits, so pass every day you care about (an empty list clears one)."""
-        attributes = given(name=name) | _days(days or {})
-        return await self._one(
-            "PUT",
-            f"/schedules/{schedule_id}",
-            Schedule.from_json,
-            "schedule",
-            json_body=body(attributes),
-            idempotent=True,
-        )
-
-    async def delete_schedule(self, schedule_id: str) -> None:
-        await self._nothing("DELETE", f"/schedules/{schedule_id}", idempotent=True)
-
-
-def _days(days: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, Any]:
-    unknown = set(days) - set(DAYS)
-    if unknown:
-        raise ValueError(f"schedule days are {', '.join(DAYS)}; got {', '.join(sorted(unknown))}")
-    return {day: [dict(entry) for entry in entries] for day, entries in days.items()}

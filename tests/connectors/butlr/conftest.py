@@ -63,7 +63,7 @@ async def user_client(sandbox: RunningSandbox, http: aiohttp.ClientSession) -> B
 @pytest.fixture
 async def space(client: ButlrClient) -> Space:
     """The first demo space, with its rooms, sensors and hives."""
-    return (await client.list_spaces())[0]
+    return (await client.spaces.list())[0]
 
 
 async def route_count(sandbox: RunningSandbox, route: str) -> int:

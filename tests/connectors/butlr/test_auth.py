@@ -26,9 +26,9 @@ from tests.connectors.butlr.conftest import (
 async def test_client_credentials_log_in_once_and_reuse_the_token(
     client: ButlrClient, sandbox: RunningSandbox
 ) -> None:
-    spaces = await client.list_spaces()
-    await client.get_space(spaces[0].id)
-    await client.list_room_types()
+    spaces = await client.spaces.list()
+    await client.spaces.get(spaces[0].id)
+    await client.spaces.list()
 
     assert await route_count(sandbox, CLIENT_LOGIN) == 1
     assert client.tokens.logins == 1
@@ -39,7 +39,7 @@ async def test_an_expired_client_token_is_replaced_by_a_new_login(
 ) -> None:
     await sandbox.control("POST", f"/tokens/{VENDOR}/expire")
 
-    assert (await client.get_space(space.id)).id == space.id
+    assert (await client.spaces.get(space.id)).id == space.id
     assert await route_count(sandbox, CLIENT_LOGIN) == 2
     assert await route_count(sandbox, REFRESH) == 0  # client credentials have no refresh
 
@@ -50,7 +50,7 @@ async def test_50_concurrent_calls_with_an_expired_token_cause_exactly_one_login
     await sandbox.control("POST", f"/tokens/{VENDOR}/expire")
     await reset_counters(sandbox)
 
-    results = await asyncio.gather(*(client.get_space(space.id) for _ in range(50)))
+    results = await asyncio.gather(*(client.spaces.get(space.id) for _ in range(50)))
 
     assert [s.id for s in results] == [space.id] * 50
     assert await route_count(sandbox, CLIENT_LOGIN) == 1
@@ -63,7 +63,7 @@ async def test_user_refresh_names_the_tokens_azp_and_rotates_the_refresh_token(
     config = config_for(grant="password")
     storage = MemoryTokenStorage()
     client = build_client(config, http, storage)
-    await client.list_spaces()
+    await client.spaces.list()
     first = await storage.load(config.token_key)
     assert first is not None
     assert first.refresh_token is not None
@@ -71,7 +71,7 @@ async def test_user_refresh_names_the_tokens_azp_and_rotates_the_refresh_token(
     assert authorized_party(first.access_token) != config.client_id
 
     await sandbox.control("POST", f"/tokens/{VENDOR}/expire")
-    await client.list_spaces()
+    await client.spaces.list()
 
     second = await storage.load(config.token_key)
     assert second is not None
@@ -88,11 +88,11 @@ async def test_a_restarted_process_refreshes_with_the_stored_tokens(
 ) -> None:
     config = config_for(grant="password")
     storage = MemoryTokenStorage()
-    await build_client(config, http, storage).list_spaces()
+    await build_client(config, http, storage).spaces.list()
     await sandbox.control("POST", f"/tokens/{VENDOR}/expire")
 
     restarted = build_client(config, http, storage)  # knows nothing but the storage
-    assert await restarted.list_spaces()
+    assert await restarted.spaces.list()
 
     assert await route_count(sandbox, USER_LOGIN) == 1
     assert await route_count(sandbox, REFRESH) == 1
@@ -102,19 +102,19 @@ async def test_a_restarted_process_refreshes_with_the_stored_tokens(
 async def test_a_revoked_refresh_token_fails_once_then_fast_without_calling_the_vendor(
     user_client: ButlrClient, space: Space, sandbox: RunningSandbox
 ) -> None:
-    await user_client.get_space(space.id)
+    await user_client.spaces.get(space.id)
     await sandbox.control("POST", f"/tokens/{VENDOR}/revoke")
     await sandbox.control("POST", f"/tokens/{VENDOR}/expire")
     await reset_counters(sandbox)
 
     with pytest.raises(VendorAuthError) as first:
-        await user_client.get_space(space.id)
+        await user_client.spaces.get(space.id)
     assert first.value.status == 401
     assert await route_count(sandbox, REFRESH) == 1
     assert user_client.tokens.needs_reauthorization
 
     with pytest.raises(VendorAuthError, match="re-authorisation required"):
-        await user_client.get_space(space.id)
+        await user_client.spaces.get(space.id)
     counters = await sandbox.counters(VENDOR)
     assert counters["routes"] == {"GET /api/v2/spaces/{space_id}": 1, REFRESH: 1}
 
@@ -122,16 +122,16 @@ async def test_a_revoked_refresh_token_fails_once_then_fast_without_calling_the_
 async def test_reauthorize_signs_the_user_in_again_after_a_refused_refresh(
     user_client: ButlrClient, space: Space, sandbox: RunningSandbox
 ) -> None:
-    await user_client.get_space(space.id)
+    await user_client.spaces.get(space.id)
     await sandbox.control("POST", f"/tokens/{VENDOR}/revoke")
     await sandbox.control("POST", f"/tokens/{VENDOR}/expire")
     with pytest.raises(VendorAuthError):
-        await user_client.get_space(space.id)
+        await user_client.spaces.get(space.id)
 
     await user_client.reauthorize()
 
     assert user_client.tokens.needs_reauthorization is None
-    assert (await user_client.get_space(space.id)).id == space.id
+    assert (await user_client.spaces.get(space.id)).id == space.id
     assert await route_count(sandbox, USER_LOGIN) == 2
 
 
@@ -141,7 +141,7 @@ async def test_a_wrong_client_secret_is_an_auth_error_sent_once_without_the_secr
     client = build_client(config_for(client_secret="not-the-secret"), http, MemoryTokenStorage())
 
     with pytest.raises(VendorAuthError) as caught:
-        await client.list_spaces()
+        await client.spaces.list()
 
     assert caught.value.status == 401
     assert "not-the-secret" not in str(caught.value)
@@ -156,5 +156,5 @@ async def test_a_wrong_password_is_an_auth_error(
         config_for(grant="password", password="wrong"), http, MemoryTokenStorage()
     )
     with pytest.raises(VendorAuthError):
-        await client.list_spaces()
+        await client.spaces.list()
     assert await route_count(sandbox, USER_LOGIN) == 1

@@ -29,7 +29,7 @@ USER: dict[str, Any] = {"grant": "password", "username": "pm@example.com", "pass
         ({"fan_out": 0}, "fan_out"),
         ({"occupancy_lookback": timedelta(seconds=90)}, "occupancy_lookback"),
         ({"rate_limit_per_minute": 0}, "rate_limit_per_minute"),
-        ({"circuit_recovery_s": 0}, "circuit_recovery_s"),
+        ({"breaker_probe_s": 0}, "breaker_probe_s"),
         ({**USER, "username": ""}, "username"),
         ({**USER, "password": None}, "password"),
     ],

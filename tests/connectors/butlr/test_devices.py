@@ -21,7 +21,7 @@ async def test_sensors_of_some_rooms_come_from_one_listing_filtered_here(
     rooms = {space.rooms[0].id, space.rooms[5].id}
     await reset_counters(sandbox)
 
-    sensors = await client.list_sensors(room_ids=rooms)
+    sensors = await client.sensors.list(room_ids=rooms)
 
     assert sensors
     assert {s.room_id for s in sensors} == rooms
@@ -32,7 +32,7 @@ async def test_sensors_of_some_rooms_come_from_one_listing_filtered_here(
 async def test_sensor_filters_combine_with_and(client: ButlrClient, space: Space) -> None:
     hive = space.hives[0]
 
-    sensors = await client.list_sensors(space_ids=[space.id], hive_ids=[hive.id])
+    sensors = await client.sensors.list(space_ids=[space.id], hive_ids=[hive.id])
 
     assert len(sensors) == hive.num_sensors
     assert {(s.space_id, s.hive_id) for s in sensors} == {(space.id, hive.id)}
@@ -43,7 +43,7 @@ async def test_sensors_are_found_by_id_or_by_mac_in_any_form(
 ) -> None:
     first, second = space.sensors[0], space.sensors[1]
 
-    found = await client.list_sensors(ids=[first.id, shouting(second.mac_address)])
+    found = await client.sensors.list(ids=[first.id, shouting(second.mac_address)])
 
     assert {s.id for s in found} == {first.id, second.id}
 
@@ -51,7 +51,7 @@ async def test_sensors_are_found_by_id_or_by_mac_in_any_form(
 async def test_get_sensor_by_mac_gives_the_details(client: ButlrClient, space: Space) -> None:
     ref = space.sensors[0]
 
-    sensor = await client.get_sensor(shouting(ref.mac_address))
+    sensor = await client.sensors.get(shouting(ref.mac_address))
 
     assert sensor.id == ref.id
     assert sensor.mac_address == ref.mac_address
@@ -61,32 +61,20 @@ async def test_get_sensor_by_mac_gives_the_details(client: ButlrClient, space: S
     assert len(sensor.active_hours) == 7
     assert sensor.battery_percent is not None
     assert sensor.last_heartbeat is not None
-    assert (await client.get_sensor(ref.id)).mac_address == ref.mac_address
+    assert (await client.sensors.get(ref.id)).mac_address == ref.mac_address
 
 
 async def test_an_unknown_sensor_is_not_found(client: ButlrClient) -> None:
     with pytest.raises(VendorNotFoundError):
-        await client.get_sensor("00-17-0d-ff-ff-ff-ff-ff")
-
-
-async def test_update_sensor_renames_and_unplaces_it(client: ButlrClient, space: Space) -> None:
-    ref = space.sensors[2]
-
-    renamed = await client.update_sensor(ref.mac_address, name="Door", sensitivity=0.7)
-    assert (renamed.id, renamed.name) == (ref.id, "Door")
-    unplaced = await client.update_sensor(ref.id, room_id=None)
-
-    assert unplaced.room_id is None
-    details = await client.get_sensor(ref.id)
-    assert (details.name, details.sensitivity, details.room_id) == ("Door", 0.7, None)
+        await client.sensors.get("00-17-0d-ff-ff-ff-ff-ff")
 
 
 async def test_hives_list_and_are_found_by_id_or_serial(client: ButlrClient, space: Space) -> None:
-    hives = await client.list_hives()
+    hives = await client.hives.list()
     assert len(hives) == 6
 
-    by_id = await client.get_hive(space.hives[0].id)
-    by_serial = await client.get_hive(space.hives[0].serial_number)
+    by_id = await client.hives.get(space.hives[0].id)
+    by_serial = await client.hives.get(space.hives[0].serial_number)
 
     assert by_id == by_serial
     assert by_id.space_id == space.id
@@ -97,10 +85,10 @@ async def test_hives_list_and_are_found_by_id_or_serial(client: ButlrClient, spa
 async def test_hives_of_a_space_come_from_the_detailed_listing(
     client: ButlrClient, space: Space
 ) -> None:
-    hives = await client.list_hives(space_ids=[space.id])
+    hives = await client.hives.list(space_ids=[space.id])
 
     assert {h.id for h in hives} == {h.id for h in space.hives}
     assert all(h.space_id == space.id for h in hives)
-    assert [h.id for h in await client.list_hives(ids=[space.hives[1].serial_number])] == [
+    assert [h.id for h in await client.hives.list(ids=[space.hives[1].serial_number])] == [
         space.hives[1].id
     ]

@@ -17,11 +17,11 @@ from tests.connectors.butlr.conftest import MakeConfig
 async def test_callers_queued_behind_a_failed_login_share_its_error(
     sandbox: RunningSandbox, http: aiohttp.ClientSession, config_for: MakeConfig
 ) -> None:
-    config = config_for(retry=NO_RETRY, circuit_threshold=1000)
+    config = config_for(retry=NO_RETRY, breaker_threshold=1000)
     client = build_client(config, http, MemoryTokenStorage())
     await sandbox.control("PATCH", "/faults/butlr", json={"error_rate": 1, "error_status": 503})
     outcomes = await asyncio.gather(
-        *(client.list_room_types() for _ in range(20)), return_exceptions=True
+        *(client.spaces.list() for _ in range(20)), return_exceptions=True
     )
     assert all(isinstance(o, VendorUnavailableError) for o in outcomes)
     counters = await sandbox.counters("butlr")
@@ -33,7 +33,7 @@ async def test_concurrent_callers_share_failed_logins_until_the_circuit_opens(
 ) -> None:
     await sandbox.control("PATCH", "/faults/butlr", json={"error_rate": 1, "error_status": 503})
     outcomes = await asyncio.gather(
-        *(client.list_room_types() for _ in range(20)), return_exceptions=True
+        *(client.spaces.list() for _ in range(20)), return_exceptions=True
     )
     assert all(isinstance(o, VendorUnavailableError) for o in outcomes)
     counters = await sandbox.counters("butlr")
@@ -46,6 +46,6 @@ async def test_a_login_that_fails_once_is_retried_for_a_read(
     sandbox: RunningSandbox, client: ButlrClient
 ) -> None:
     await sandbox.control("PATCH", "/faults/butlr", json={"fail_next": 1, "error_status": 503})
-    assert await client.list_room_types()
+    assert await client.spaces.list()
     counters = await sandbox.counters("butlr")
     assert counters["routes"]["POST /api/v2/clients/login"] == 2

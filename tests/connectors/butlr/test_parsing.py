@@ -12,7 +12,7 @@ import pytest
 from connectors.butlr import Hive, Room, Sensor, Space, Zone, normalise_mac
 from connectors.butlr.auth import authorized_party, jwt_claims, token_set
 from connectors.butlr.errors import read_error
-from connectors.butlr.occupancy_models import parse_detections, parse_series, parse_summaries
+from connectors.butlr.occupancy import parse_series
 from connectors.errors import VendorProtocolError
 
 SENSOR: dict[str, Any] = {
@@ -131,32 +131,6 @@ def test_a_report_without_the_measurement_names_it() -> None:
         parse_series({"data": {"room_1": {"traffic": []}}})
     with pytest.raises(VendorProtocolError, match=r"room_1\.occupancy\[0\].*value"):
         parse_series({"data": {"room_1": {"occupancy": [{"time": "2025-01-01T00:00:00Z"}]}}})
-    with pytest.raises(VendorProtocolError, match="stddev"):
-        parse_summaries(
-            {
-                "data": {
-                    "s": {
-                        "occupancy": {
-                            "sum": 1,
-                            "min": 1,
-                            "max": 1,
-                            "count": 1,
-                            "mean": 1,
-                            "median": 1,
-                        }
-                    }
-                }
-            }
-        )
-    with pytest.raises(VendorProtocolError, match="data"):
-        parse_series({"rooms": {}})
-
-
-def test_a_malformed_detection_names_the_field() -> None:
-    good = {"start_time": 1, "sample_time": 2, "mac_address": "m", "value": [[0.1, 0.2]]}
-    assert parse_detections({"heatmap": [good]}, ("heatmap",))[0].people == 0
-    with pytest.raises(VendorProtocolError, match=r"detections_local\[0\].*value"):
-        parse_detections({"detections_local": [good | {"value": "x"}]}, ("detections_local",))
 
 
 def test_jwt_claims_are_read_without_a_key() -> None:

@@ -28,8 +28,8 @@ from tests.connectors.butterflymx.conftest import (
 async def test_password_grant_logs_in_once_and_reuses_the_token(
     client: ButterflyMXClient, sandbox: RunningSandbox, storage: RecordingStorage
 ) -> None:
-    me = await client.get_me()
-    await client.list_buildings()
+    me = await client.me.get()
+    await client.buildings.list()
     assert me.user.email == sandbox.vendor("butterflymx")["credentials"]["username"]
     assert await route_count(sandbox, TOKEN_ROUTE) == 1
     assert len(storage.saved) == 1
@@ -41,7 +41,7 @@ async def test_wrong_password_is_an_auth_error_that_asks_for_reauthorization(
 ) -> None:
     client = build_client(make_config(password="not-the-password"), http, MemoryTokenStorage())
     with pytest.raises(VendorAuthError, match="invalid_grant"):
-        await client.get_me()
+        await client.me.get()
     assert client.tokens.needs_reauthorization
 
 
@@ -56,9 +56,9 @@ async def test_code_exchange_signs_the_resident_in(
     )
     client = build_client(config, http, MemoryTokenStorage())
     with pytest.raises(VendorAuthError):  # a code account has nothing until the code arrives
-        await client.get_me()
+        await client.me.get()
     await client.exchange_code(await authorization_code(http, bmx))
-    me = await client.get_me()
+    me = await client.me.get()
     assert me.user.email == bmx["credentials"]["resident"]["username"]
     assert client.tokens.needs_reauthorization is None
     assert await route_count(sandbox, TOKEN_ROUTE) == 1
@@ -106,10 +106,10 @@ async def test_refresh_rotates_both_tokens_and_stores_the_new_refresh_token_firs
     http: aiohttp.ClientSession,
     bmx: dict[str, Any],
 ) -> None:
-    await client.get_me()
+    await client.me.get()
     first = storage.saved[-1]
     await sandbox.control("POST", "/tokens/butterflymx/expire")
-    await client.list_buildings()
+    await client.buildings.list()
     second = storage.saved[-1]
     assert len(storage.saved) == 2
     assert second.access_token != first.access_token
@@ -131,10 +131,10 @@ async def test_refresh_rotates_both_tokens_and_stores_the_new_refresh_token_firs
 async def test_fifty_concurrent_calls_with_an_expired_token_refresh_exactly_once(
     client: ButterflyMXClient, sandbox: RunningSandbox
 ) -> None:
-    await client.get_me()
+    await client.me.get()
     await sandbox.control("POST", "/tokens/butterflymx/expire")
     await reset_counters(sandbox)
-    results = await asyncio.gather(*(client.get_me() for _ in range(50)))
+    results = await asyncio.gather(*(client.me.get() for _ in range(50)))
     assert len(results) == 50
     assert await route_count(sandbox, TOKEN_ROUTE) == 1
     assert client.tokens.refreshes == 1
@@ -143,16 +143,16 @@ async def test_fifty_concurrent_calls_with_an_expired_token_refresh_exactly_once
 async def test_revoked_refresh_token_fails_once_then_fast_without_the_token_endpoint(
     client: ButterflyMXClient, sandbox: RunningSandbox
 ) -> None:
-    await client.get_me()
+    await client.me.get()
     await sandbox.control("POST", "/tokens/butterflymx/revoke")
     await sandbox.control("POST", "/tokens/butterflymx/expire")
     await reset_counters(sandbox)
     with pytest.raises(VendorAuthError, match="invalid_grant"):
-        await client.get_me()
+        await client.me.get()
     assert client.tokens.needs_reauthorization
     assert await route_count(sandbox, TOKEN_ROUTE) == 1
     with pytest.raises(VendorAuthError, match="re-authorisation required"):
-        await client.get_me()
+        await client.me.get()
     counters = await sandbox.counters("butterflymx")
     assert counters["routes"].get(TOKEN_ROUTE) == 1
     assert counters["routes"].get("GET /api/v3/me") == 1  # the second call sent nothing
@@ -172,6 +172,6 @@ async def test_reauthorizing_with_a_fresh_code_recovers_a_revoked_account(
     await sandbox.control("POST", "/tokens/butterflymx/revoke")
     await sandbox.control("POST", "/tokens/butterflymx/expire")
     with pytest.raises(VendorAuthError):
-        await client.get_me()
+        await client.me.get()
     await client.exchange_code(await authorization_code(http, bmx))
-    assert (await client.get_me()).user.email == bmx["credentials"]["resident"]["username"]
+    assert (await client.me.get()).user.email == bmx["credentials"]["resident"]["username"]

@@ -33,7 +33,7 @@ GOOD: dict[str, Any] = {
         ({"page_size": 101}, "page_size"),
         ({"page_size": 0}, "page_size"),
         ({"rate_limit_per_minute": 0}, "rate_limit_per_minute"),
-        ({"breaker_recovery_s": 0}, "breaker_recovery_s"),
+        ({"breaker_probe_s": 0}, "breaker_probe_s"),
     ],
 )
 def test_a_bad_setting_is_a_value_error_naming_it(change: dict[str, Any], setting: str) -> None:

@@ -13,7 +13,7 @@ START = datetime(2030, 5, 1, 9, 0, tzinfo=UTC)
 
 
 async def _resident_unit(resident: ButterflyMXClient) -> str:
-    me = await resident.get_me(include=["tenants"])
+    me = await resident.me.get(include=["tenants"])
     unit_id = me.tenants[0].unit_id
     assert unit_id is not None
     return unit_id
@@ -21,7 +21,7 @@ async def _resident_unit(resident: ButterflyMXClient) -> str:
 
 async def test_custom_keychain_issues_one_key_per_recipient(resident: ButterflyMXClient) -> None:
     unit_id = await _resident_unit(resident)
-    keychain = await resident.create_custom_keychain(
+    keychain = await resident.keychains.create_custom(
         "Dog walker",
         starts_at=START,
         ends_at=START + timedelta(days=2),
@@ -34,17 +34,17 @@ async def test_custom_keychain_issues_one_key_per_recipient(resident: ButterflyM
         ("walker@example.com", None),
         (None, "+16175550123"),
     ]
-    assert await resident.get_keychain(keychain.id) == keychain
-    listed = await resident.list_keychains(unit_ids=[unit_id])
+    assert await resident.keychains.get(keychain.id) == keychain
+    listed = await resident.keychains.list(unit_ids=[unit_id])
     assert keychain in listed
-    await resident.delete_keychain(keychain.id)
+    await resident.keychains.delete(keychain.id)
     with pytest.raises(VendorNotFoundError):
-        await resident.get_keychain(keychain.id)
+        await resident.keychains.get(keychain.id)
 
 
 async def test_recurring_keychain_keeps_weekdays_and_hours(resident: ButterflyMXClient) -> None:
-    me = await resident.get_me(include=["tenants"])
-    keychain = await resident.create_recurring_keychain(
+    me = await resident.me.get(include=["tenants"])
+    keychain = await resident.keychains.create_recurring(
         "Cleaner",
         weekdays=["wed", "sat"],
         start_date=date(2030, 5, 1),
@@ -58,12 +58,12 @@ async def test_recurring_keychain_keeps_weekdays_and_hours(resident: ButterflyMX
     assert keychain.weekdays == ("wed", "sat")
     assert (keychain.time_from, keychain.time_to) == ("11:20", "11:50")
     assert keychain.starts_at == datetime(2030, 5, 1, 11, 20, tzinfo=UTC)
-    by_tenant = await resident.list_keychains(tenant_ids=[me.tenant_ids[0]])
+    by_tenant = await resident.keychains.list(tenant_ids=[me.tenant_ids[0]])
     assert keychain.id in {k.id for k in by_tenant}
 
 
 async def test_one_time_keychain_keys_report_their_use(resident: ButterflyMXClient) -> None:
-    keychain = await resident.create_one_time_keychain(
+    keychain = await resident.keychains.create_one_time(
         "Delivery",
         starts_at=START,
         ends_at=START + timedelta(hours=4),
@@ -75,32 +75,32 @@ async def test_one_time_keychain_keys_report_their_use(resident: ButterflyMXClie
 
 
 async def test_virtual_keys_are_added_and_revoked_one_by_one(resident: ButterflyMXClient) -> None:
-    keychain = await resident.create_custom_keychain(
+    keychain = await resident.keychains.create_custom(
         "Guests",
         starts_at=START,
         ends_at=START + timedelta(days=1),
         unit_id=await _resident_unit(resident),
     )
     assert keychain.virtual_keys == ()
-    key = await resident.create_virtual_key(keychain.id, sms_number="+16175550199")
+    key = await resident.virtual_keys.create(keychain.id, sms_number="+16175550199")
     assert (key.name, key.sms_number, key.email) == ("Guests", "+16175550199", None)
-    named = await resident.create_virtual_key(keychain.id, email="a@example.com", name="Ann")
+    named = await resident.virtual_keys.create(keychain.id, email="a@example.com", name="Ann")
     assert named.name == "Ann"
-    await resident.delete_virtual_key(keychain.id, key.id)
-    after = await resident.get_keychain(keychain.id)
+    await resident.virtual_keys.delete(keychain.id, key.id)
+    after = await resident.keychains.get(keychain.id)
     assert [k.id for k in after.virtual_keys] == [named.id]
 
 
 async def test_vendor_validation_errors_name_the_field(resident: ButterflyMXClient) -> None:
     unit_id = await _resident_unit(resident)
-    keychain = await resident.create_custom_keychain(
+    keychain = await resident.keychains.create_custom(
         "Guests", starts_at=START, ends_at=START + timedelta(days=1), unit_id=unit_id
     )
     with pytest.raises(VendorRejectedError) as rejected:
-        await resident.create_virtual_key(keychain.id, sms_number="12")
+        await resident.virtual_keys.create(keychain.id, sms_number="12")
     assert [f.field for f in rejected.value.field_errors] == ["sms_number"]
     with pytest.raises(VendorRejectedError) as backwards:
-        await resident.create_custom_keychain(
+        await resident.keychains.create_custom(
             "Backwards", starts_at=START, ends_at=START - timedelta(days=1), unit_id=unit_id
         )
     assert [f.field for f in backwards.value.field_errors] == ["ends_at"]
@@ -109,13 +109,13 @@ async def test_vendor_validation_errors_name_the_field(resident: ButterflyMXClie
 
 async def test_keychain_arguments_are_checked_before_sending(resident: ButterflyMXClient) -> None:
     with pytest.raises(ValueError, match="exactly one"):
-        await resident.create_custom_keychain("x", starts_at=START, ends_at=START)
+        await resident.keychains.create_custom("x", starts_at=START, ends_at=START)
     with pytest.raises(ValueError, match="timezone-aware"):
-        await resident.create_custom_keychain(
+        await resident.keychains.create_custom(
             "x", starts_at=START.replace(tzinfo=None), ends_at=START, unit_id=1
         )
     with pytest.raises(ValueError, match="weekdays"):
-        await resident.create_recurring_keychain(
+        await resident.keychains.create_recurring(
             "x",
             weekdays=["funday"],
             start_date=date(2030, 1, 1),
@@ -125,4 +125,4 @@ async def test_keychain_arguments_are_checked_before_sending(resident: Butterfly
             unit_id=1,
         )
     with pytest.raises(ValueError, match="email or an sms_number"):
-        await resident.create_virtual_key("1")
+        await resident.virtual_keys.create("1")

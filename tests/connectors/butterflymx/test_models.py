@@ -16,8 +16,7 @@ from connectors.butterflymx import (
     Integration,
     Keychain,
     Me,
-    Message,
-    Tenant,
+    MeTenant,
     Unit,
     V4Tenant,
 )
@@ -85,12 +84,6 @@ def test_the_error_says_where_the_field_sits() -> None:
             {"id": "1", "type": "buildings", "attributes": {"name": "B", "qr_key_enabled": "yes"}},
             "'qr_key_enabled'",
         ),
-        (Tenant.from_json, {"id": "1", "type": "users", "attributes": {}}, "'users'"),
-        (
-            Tenant.from_json,
-            {"id": "1", "type": "units_users", "attributes": {"active_at": "yesterday"}},
-            "'active_at'",
-        ),
         (Call.from_json, {"id": "1", "type": "calls", "attributes": {"guid": "g"}}, "'call_type'"),
         (
             CallStatus.from_json,
@@ -98,11 +91,6 @@ def test_the_error_says_where_the_field_sits() -> None:
             "'status'",
         ),
         (DoorRelease.from_json, {"id": "1", "type": "door_releases"}, "'release_method'"),
-        (
-            Message.from_json,
-            {"id": "1", "type": "messages", "attributes": {"message_type": "voice", "voice": 3}},
-            "voice",
-        ),
         (
             Keychain.from_json,
             {
@@ -176,6 +164,6 @@ def test_tenancies_are_read_under_both_of_their_type_names() -> None:
         Included.parse([{"id": "37", "type": "tenants", "attributes": {"unit_id": 54}}]),
     )
     assert [(t.id, t.unit_id) for t in me.tenants] == [("37", "54")]
-    tenant = Tenant.from_json({"id": "37", "type": "units_users", "attributes": {}})
+    tenant = MeTenant.from_json({"id": "37", "type": "units_users", "attributes": {}})
     assert tenant.id == "37"
-    assert tenant.user is None
+    assert tenant.unit is None

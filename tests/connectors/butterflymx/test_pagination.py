@@ -19,9 +19,9 @@ from tests.connectors.butterflymx.conftest import ConfigFactory, reset_counters,
 async def test_units_walk_every_page_at_the_largest_size_and_stop(
     client: ButterflyMXClient, sandbox: RunningSandbox
 ) -> None:
-    await client.get_me()
+    await client.me.get()
     await reset_counters(sandbox)
-    units = await client.list_units()
+    units = await client.units.list()
     assert len({u.id for u in units}) == 300
     assert await route_count(sandbox, "GET /api/v3/units") == 3  # 300 units, 100 a page
 
@@ -30,19 +30,19 @@ async def test_page_size_is_configurable(
     make_config: ConfigFactory, http: aiohttp.ClientSession, sandbox: RunningSandbox
 ) -> None:
     client = build_client(make_config(page_size=50), http, MemoryTokenStorage())
-    await client.get_me()
+    await client.me.get()
     await reset_counters(sandbox)
-    tenants = await client.list_tenants()
-    assert len({t.id for t in tenants}) == 600
-    assert await route_count(sandbox, "GET /api/v3/tenants") == 12
+    releases = await client.door_releases.list()
+    assert len({r.id for r in releases}) == 420
+    assert await route_count(sandbox, "GET /api/v3/door_releases") == 9
 
 
 async def test_a_single_page_collection_is_one_request(
     client: ButterflyMXClient, sandbox: RunningSandbox
 ) -> None:
-    await client.get_me()
+    await client.me.get()
     await reset_counters(sandbox)
-    assert len(await client.list_buildings()) == 3
+    assert len(await client.buildings.list()) == 3
     assert await route_count(sandbox, "GET /api/v3/buildings") == 1
 
 
@@ -93,7 +93,7 @@ async def test_next_links_to_another_host_are_followed_on_the_configured_api_onl
 ) -> None:
     api_url, vendor = fake_api
     client = build_client(make_config(api_url=api_url), http, MemoryTokenStorage())
-    units = await client.list_units()
+    units = await client.units.list()
     assert [u.id for u in units] == ["2", "1"]
     assert [s["number"] for s in vendor.seen] == ["1", "2"]
     assert all(s["Authorization"].startswith("Bearer ") for s in vendor.seen)
@@ -108,5 +108,5 @@ async def test_a_next_link_that_repeats_is_a_protocol_error_not_a_loop(
     vendor.pages["1"] = vendor.pages["3"]  # page 1 links to page 3, which links to itself
     client = build_client(make_config(api_url=api_url), http, MemoryTokenStorage())
     with pytest.raises(VendorProtocolError, match="repeated"):
-        await client.list_units()
+        await client.units.list()
     assert [s["number"] for s in vendor.seen] == ["1", "3"]

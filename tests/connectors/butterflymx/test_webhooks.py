@@ -37,8 +37,8 @@ async def test_a_door_release_delivery_parses_into_a_typed_event(
     client: ButterflyMXClient, sandbox: RunningSandbox, receiver: Receiver
 ) -> None:
     state = await sandbox.control("GET", "/vendors/butterflymx")
-    unit = await client.get_unit(state["demo"]["unit_id"])
-    integration = await client.create_integration(
+    unit = await client.units.get(state["demo"]["unit_id"])
+    integration = await client.integrations.create(
         f"{receiver.base_url}/webhooks/butterflymx/{TOKEN}",
         building_id=unit.building_id,
         bindings=["door_release"],
@@ -52,7 +52,7 @@ async def test_a_door_release_delivery_parses_into_a_typed_event(
     assert event.door_release.unit_id == unit.id
     assert event.door_release.building_id == unit.building_id
     # The webhook adds the building to the general door release shape.
-    fetched = await client.get_door_release(event.door_release.id)
+    fetched = await client.door_releases.get(event.door_release.id)
     assert replace(event.door_release, building_id=None) == fetched
 
 
@@ -60,8 +60,8 @@ async def test_a_get_integration_delivers_call_statuses_in_the_query(
     client: ButterflyMXClient, sandbox: RunningSandbox, receiver: Receiver
 ) -> None:
     state = await sandbox.control("GET", "/vendors/butterflymx")
-    unit = await client.get_unit(state["demo"]["unit_id"])
-    await client.create_integration(
+    unit = await client.units.get(state["demo"]["unit_id"])
+    await client.integrations.create(
         f"{receiver.base_url}/hooks/{TOKEN}",
         building_id=unit.building_id,
         method="get",

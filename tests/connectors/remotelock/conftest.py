@@ -98,7 +98,7 @@ async def reset_counters(sandbox: RunningSandbox) -> None:
 
 
 async def first_lock(client: RemoteLockClient, *, connected: bool = True) -> str:
-    devices = await client.list_devices(types=["lock"])
+    devices = await client.doors.list(types=["lock"])
     return next(d.id for d in devices if d.connected is connected)
 
 

@@ -15,6 +15,7 @@ from tests.connectors.remotelock.conftest import (
     TOKEN_ROUTE,
     VENDOR,
     MakeConfig,
+    first_lock,
     reset_counters,
     route_count,
     sign_in,
@@ -24,8 +25,8 @@ from tests.connectors.remotelock.conftest import (
 async def test_client_credentials_log_in_once_and_reuse_the_token(
     client: RemoteLockClient, sandbox: RunningSandbox
 ) -> None:
-    await client.get_account()
-    await client.list_locations()
+    await client.account.get()
+    await client.doors.list(ids=["x"])
     assert await route_count(sandbox, TOKEN_ROUTE) == 1
     assert client.tokens.logins == 1
 
@@ -41,9 +42,9 @@ async def test_code_exchange_keeps_a_rotating_token_pair(
     assert first is not None
     assert first.refresh_token is not None
 
-    await client.get_account()
+    await client.account.get()
     await sandbox.control("POST", f"/tokens/{VENDOR}/expire")
-    await client.get_account()
+    await client.account.get()
 
     second = await storage.load(config.token_key)
     assert second is not None
@@ -61,32 +62,32 @@ async def test_50_concurrent_calls_with_an_expired_token_cause_one_token_request
     client = build_client(config_for(grant=grant), http, MemoryTokenStorage())
     if grant == "authorization_code":
         await client.exchange_code(await sign_in(sandbox, http))
-    location = (await client.list_locations())[0]
+    lock_id = await first_lock(client)
     await sandbox.control("POST", f"/tokens/{VENDOR}/expire")
     await reset_counters(sandbox)
 
-    results = await asyncio.gather(*(client.get_location(location.id) for _ in range(50)))
+    results = await asyncio.gather(*(client.doors.get(lock_id) for _ in range(50)))
 
-    assert [r.id for r in results] == [location.id] * 50
+    assert [r.id for r in results] == [lock_id] * 50
     assert await route_count(sandbox, TOKEN_ROUTE) == 1
-    assert await route_count(sandbox, "GET /api/locations/{id}") == 100  # 50 refused, 50 resent
+    assert await route_count(sandbox, "GET /api/devices/{id}") == 100  # 50 refused, 50 resent
 
 
 async def test_revoked_refresh_token_fails_once_then_fast_without_calling_the_vendor(
     code_client: RemoteLockClient, sandbox: RunningSandbox
 ) -> None:
-    await code_client.get_account()
+    await code_client.account.get()
     await sandbox.control("POST", f"/tokens/{VENDOR}/revoke")
     await sandbox.control("POST", f"/tokens/{VENDOR}/expire")
     await reset_counters(sandbox)
 
     with pytest.raises(VendorAuthError):
-        await code_client.get_account()
+        await code_client.account.get()
     assert await route_count(sandbox, TOKEN_ROUTE) == 1
     assert code_client.tokens.needs_reauthorization
 
     with pytest.raises(VendorAuthError, match="re-authorisation required"):
-        await code_client.get_account()
+        await code_client.account.get()
     counters = await sandbox.counters(VENDOR)
     assert counters["routes"][TOKEN_ROUTE] == 1
     assert counters["routes"]["GET /api/account"] == 1  # the second call never left
@@ -98,12 +99,12 @@ async def test_a_new_code_exchange_restores_an_account_that_needs_reauthorizatio
     await sandbox.control("POST", f"/tokens/{VENDOR}/revoke")
     await sandbox.control("POST", f"/tokens/{VENDOR}/expire")
     with pytest.raises(VendorAuthError):
-        await code_client.get_account()
+        await code_client.account.get()
 
     await code_client.exchange_code(await sign_in(sandbox, http))
 
     assert code_client.tokens.needs_reauthorization is None
-    assert (await code_client.get_account()).name
+    assert (await code_client.account.get()).name
 
 
 async def test_an_authorization_code_works_only_once(
@@ -121,8 +122,8 @@ async def test_code_flow_without_an_exchange_asks_for_authorization(
 ) -> None:
     client = build_client(config_for(grant="authorization_code"), http, MemoryTokenStorage())
     with pytest.raises(VendorAuthError):
-        await client.list_locations()
-    assert await route_count(sandbox, "GET /api/locations") == 0
+        await client.account.get()
+    assert await route_count(sandbox, "GET /api/account") == 0
 
 
 async def test_a_wrong_client_secret_is_an_auth_error(
@@ -130,7 +131,7 @@ async def test_a_wrong_client_secret_is_an_auth_error(
 ) -> None:
     client = build_client(config_for(client_secret="not-the-secret"), http, MemoryTokenStorage())
     with pytest.raises(VendorAuthError) as caught:
-        await client.get_account()
+        await client.account.get()
     assert caught.value.status == 401
     assert "not-the-secret" not in str(caught.value)
     assert await route_count(sandbox, TOKEN_ROUTE) == 1  # a refused grant is not retried
@@ -139,11 +140,11 @@ async def test_a_wrong_client_secret_is_an_auth_error(
 async def test_a_revoked_access_token_is_replaced_by_a_new_client_credentials_grant(
     client: RemoteLockClient, sandbox: RunningSandbox
 ) -> None:
-    await client.get_account()
+    await client.account.get()
     assert client.auth is not None
     await client.auth.revoke(await client.tokens.token())
 
-    assert (await client.get_account()).name
+    assert (await client.account.get()).name
     assert await route_count(sandbox, TOKEN_ROUTE) == 2
     assert await route_count(sandbox, "POST /connect/oauth/revoke") == 1
 
@@ -161,10 +162,10 @@ async def test_revoking_the_refresh_token_ends_the_code_flow_at_the_next_refresh
     assert client.auth is not None
 
     await client.auth.revoke(stored.refresh_token)
-    assert (await client.get_account()).name  # the access token still works
+    assert (await client.account.get()).name  # the access token still works
     await sandbox.control("POST", f"/tokens/{VENDOR}/expire")
     with pytest.raises(VendorAuthError):
-        await client.get_account()
+        await client.account.get()
 
 
 async def test_authorize_url_opens_the_sign_in_form_with_our_state(
@@ -187,6 +188,6 @@ async def test_the_accept_header_is_configurable_and_sent(
         MemoryTokenStorage(),
     )
     with pytest.raises(VendorRejectedError) as caught:
-        await future.get_account()
+        await future.account.get()
     assert caught.value.status == 406
     assert "version 2" in caught.value.message

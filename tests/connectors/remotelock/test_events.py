@@ -35,7 +35,7 @@ async def test_list_events_walks_every_page_newest_first(
     await client.tokens.token()
     await reset_counters(sandbox)
 
-    events = await client.list_events()
+    events = await client.events.list()
 
     assert len(events) > 400
     assert len({e.id for e in events}) == len(events)
@@ -46,17 +46,17 @@ async def test_list_events_walks_every_page_newest_first(
 
 
 async def test_events_filter_by_type_and_get_by_id(client: RemoteLockClient) -> None:
-    low = await client.list_events(types=["power_level_low"])
+    low = await client.events.list(types=["power_level_low"])
     assert low
     assert all(isinstance(e, PowerLevelLowEvent) and e.power_level is not None for e in low)
-    assert await client.get_event(low[0].id) == low[0]
-    assert [e.id for e in await client.list_events(ids=[low[0].id])] == [low[0].id]
+    assert await client.events.get(low[0].id) == low[0]
+    assert [e.id for e in await client.events.list(ids=[low[0].id])] == [low[0].id]
 
 
 async def test_events_since_an_event_id_come_oldest_first_from_one_page(
     client: RemoteLockClient, sandbox: RunningSandbox
 ) -> None:
-    checkpoint = await anext(client.iter_events(sort="-created_at"))
+    checkpoint = await anext(client.events.iter(sort="-created_at"))
     device_id = await first_lock(client)
     new_ids = []
     for kind in ("unlocked", "locked", "access_denied"):
@@ -64,7 +64,7 @@ async def test_events_since_an_event_id_come_oldest_first_from_one_page(
         new_ids.append(await lock_event(sandbox, device_id, kind))
     await reset_counters(sandbox)
 
-    since = [e async for e in client.iter_events_since(event_id=checkpoint.id)]
+    since = [e async for e in client.events.iter_since(event_id=checkpoint.id)]
 
     assert [e.id for e in since] == new_ids
     assert [e.event_type for e in since] == ["unlocked", "locked", "access_denied"]
@@ -74,7 +74,7 @@ async def test_events_since_an_event_id_come_oldest_first_from_one_page(
 async def test_events_since_a_time_include_that_second_and_stop_before_it(
     client: RemoteLockClient, sandbox: RunningSandbox
 ) -> None:
-    newest = await anext(client.iter_events(sort="-created_at"))
+    newest = await anext(client.events.iter(sort="-created_at"))
     assert newest.created_at is not None
     await advance(sandbox, 10)
     device_id = await first_lock(client)
@@ -82,19 +82,19 @@ async def test_events_since_a_time_include_that_second_and_stop_before_it(
 
     since = [
         e
-        async for e in client.iter_events_since(created_at=newest.created_at + timedelta(seconds=5))
+        async for e in client.events.iter_since(created_at=newest.created_at + timedelta(seconds=5))
     ]
 
     assert [e.id for e in since] == [fresh]
     with pytest.raises(ValueError, match="checkpoint"):
-        await anext(client.iter_events_since())
+        await anext(client.events.iter_since())
 
 
 async def test_a_webhook_subscriber_and_its_subscription_round_trip(
     client: RemoteLockClient,
 ) -> None:
-    account = await client.get_account()
-    subscriber = await client.create_webhook_subscriber(
+    account = await client.account.get()
+    subscriber = await client.notification_subscribers.create_webhook(
         "Concierge", "http://127.0.0.1:9/hooks", secret="s3cret-hook"
     )
     assert (subscriber.type, subscriber.content_type, subscriber.active) == (
@@ -104,38 +104,38 @@ async def test_a_webhook_subscriber_and_its_subscription_round_trip(
     )
     assert subscriber.secret == "s3cret-hook"
     assert "s3cret-hook" not in repr(subscriber)
-    assert await client.get_notification_subscriber(subscriber.id) == subscriber
-    webhooks = await client.list_notification_subscribers(types=["webhook_notification_subscriber"])
+    assert await client.notification_subscribers.get(subscriber.id) == subscriber
+    webhooks = await client.notification_subscribers.list(types=["webhook_notification_subscriber"])
     assert [s.id for s in webhooks] == [subscriber.id]
 
-    paused = await client.update_notification_subscriber(subscriber.id, active=False)
+    paused = await client.notification_subscribers.update(subscriber.id, active=False)
     assert (paused.active, paused.url) == (False, subscriber.url)
 
-    subscription = await client.create_notification_subscription(
+    subscription = await client.notification_subscriptions.create(
         publisher_type="account",
         publisher_id=account.id,
         subscriber_id=subscriber.id,
         event_types=["unlocked", "locked_event"],
     )
     assert subscription.event_types == ("unlocked", "locked")
-    assert await client.get_notification_subscription(subscription.id) == subscription
-    listed = await client.list_notification_subscriptions(subscriber_id=subscriber.id)
+    assert await client.notification_subscriptions.get(subscription.id) == subscription
+    listed = await client.notification_subscriptions.list(subscriber_id=subscriber.id)
     assert [s.id for s in listed] == [subscription.id]
-    widened = await client.update_notification_subscription(
+    widened = await client.notification_subscriptions.update(
         subscription.id, event_types=["unlocked", "locked", "power_level_low"]
     )
     assert widened.event_types == ("unlocked", "locked", "power_level_low")
 
-    await client.delete_notification_subscription(subscription.id)
-    assert await client.list_notification_subscriptions(subscriber_id=subscriber.id) == []
-    await client.delete_notification_subscriber(subscriber.id)
+    await client.notification_subscriptions.delete(subscription.id)
+    assert await client.notification_subscriptions.list(subscriber_id=subscriber.id) == []
+    await client.notification_subscribers.delete(subscriber.id)
     with pytest.raises(VendorNotFoundError):
-        await client.get_notification_subscriber(subscriber.id)
+        await client.notification_subscribers.get(subscriber.id)
 
 
 async def test_the_account_names_the_publisher_for_everything(client: RemoteLockClient) -> None:
-    account = await client.get_account()
+    account = await client.account.get()
     assert account.name == "Concierge Demo Properties"
-    subscriptions = await client.list_notification_subscriptions(publisher_id=account.id)
+    subscriptions = await client.notification_subscriptions.list(publisher_id=account.id)
     assert subscriptions
     assert all(s.publisher_type == "account" for s in subscriptions)

@@ -12,16 +12,14 @@ from connectors.remotelock import (
     Access,
     AccessPerson,
     Device,
-    Location,
     NotificationSubscription,
     RemoteLockConfig,
-    Schedule,
     UnlockedEvent,
     parse_event,
 )
+from connectors.remotelock.core import page_meta
 from connectors.remotelock.errors import read_error, read_wait
 from connectors.remotelock.fields import Fields
-from connectors.remotelock.models import page_meta
 
 LOCK: dict[str, Any] = {
     "type": "lock",
@@ -104,7 +102,6 @@ def test_other_device_types_need_no_lock_state() -> None:
 @pytest.mark.parametrize(
     ("parser", "data", "named"),
     [
-        (Location.from_json, {"type": "location", "id": "l", "attributes": {}}, "'name'"),
         (
             AccessPerson.from_json,
             {
@@ -118,11 +115,6 @@ def test_other_device_types_need_no_lock_state() -> None:
             Access.from_json,
             {"type": "access_person_access", "id": "a", "attributes": {"accessible_type": "lock"}},
             "'access_person_id'",
-        ),
-        (
-            Schedule.from_json,
-            {"type": "access_schedule", "id": "s", "attributes": {"name": "S", "mon": "8-5"}},
-            "'mon'",
         ),
         (
             NotificationSubscription.from_json,
@@ -268,7 +260,7 @@ def config(**overrides: Any) -> RemoteLockConfig:
         ({"grant": "authorization_code"}, "redirect_uri"),
         ({"redirect_uri": "myapp:/callback"}, "redirect_uri"),
         ({"rate_limit": 0}, "rate_limit"),
-        ({"circuit_recovery_s": 0}, "circuit_recovery_s"),
+        ({"breaker_probe_s": 0}, "breaker_probe_s"),
     ],
 )
 def test_config_mistakes_name_the_setting(overrides: dict[str, Any], setting: str) -> None:

@@ -39,7 +39,7 @@ async def test_429_with_retry_after_is_waited_out(
     await faults(sandbox, burst_429=1, retry_after_s=1)
     started = time.monotonic()
 
-    account = await client.get_account()
+    account = await client.account.get()
 
     assert account.name
     assert time.monotonic() - started >= 1.0
@@ -53,17 +53,17 @@ async def test_a_lock_command_is_sent_once_even_when_the_vendor_answers_503(
     action: str, client: RemoteLockClient, sandbox: RunningSandbox
 ) -> None:
     device_id = await first_lock(client)
-    before = await client.get_device(device_id)
+    before = await client.doors.get(device_id)
     await reset_counters(sandbox)
     await faults(sandbox, fail_next=1, error_status=503, path_contains=f"/{action}")
 
-    command = client.unlock_device if action == "unlock" else client.lock_device
+    command = client.doors.unlock if action == "unlock" else client.doors.lock
     with pytest.raises(VendorUnavailableError) as caught:
         await command(device_id)
 
     assert caught.value.status == 503
     assert await route_count(sandbox, f"PUT /api/devices/{{id}}/{action}") == 1
-    assert (await client.get_device(device_id)).state == before.state
+    assert (await client.doors.get(device_id)).state == before.state
 
 
 async def test_an_unlock_that_times_out_is_not_resent(
@@ -76,7 +76,7 @@ async def test_an_unlock_that_times_out_is_not_resent(
     await faults(sandbox, timeout_rate=1, hang_s=0.6, path_contains="/unlock")
 
     with pytest.raises(VendorTimeoutError):
-        await client.unlock_device(device_id)
+        await client.doors.unlock(device_id)
 
     assert await route_count(sandbox, "PUT /api/devices/{id}/unlock") == 1
     await asyncio.sleep(0.4)  # let the sandbox finish hanging before it shuts down
@@ -85,21 +85,21 @@ async def test_an_unlock_that_times_out_is_not_resent(
 async def test_the_circuit_opens_after_repeated_failures_and_closes_after_recovery(
     sandbox: RunningSandbox, http: aiohttp.ClientSession, config_for: MakeConfig
 ) -> None:
-    config = config_for(retry=NO_RETRY, circuit_threshold=3, circuit_recovery_s=0.3)
+    config = config_for(retry=NO_RETRY, breaker_threshold=3, breaker_probe_s=0.3)
     client = build_client(config, http, MemoryTokenStorage())
     await client.tokens.token()
     await faults(sandbox, error_rate=1, error_status=503)
 
     for _ in range(3):
         with pytest.raises(VendorUnavailableError):
-            await client.get_account()
+            await client.account.get()
     with pytest.raises(CircuitOpenError):
-        await client.get_account()
+        await client.account.get()
     assert await route_count(sandbox, "GET /api/account") == 3  # the open circuit sent nothing
 
     await sandbox.control("DELETE", f"/faults/{VENDOR}")
     await asyncio.sleep(0.35)
-    assert (await client.get_account()).name
+    assert (await client.account.get()).name
     assert client.http.breaker is not None
     assert client.http.breaker.state == "closed"
 
@@ -110,14 +110,14 @@ async def test_a_full_listing_completes_under_a_30_percent_fault_rate(
     # Two more attempts than production and a lenient breaker: the test is about retries
     # finishing the walk, and must not fail on a four-in-a-row streak (p = 0.3**6 per page).
     config = config_for(
-        retry=RetryPolicy(attempts=6, base_delay=0.01, max_delay=0.05), circuit_threshold=50
+        retry=RetryPolicy(attempts=6, base_delay=0.01, max_delay=0.05), breaker_threshold=50
     )
     client = build_client(config, http, MemoryTokenStorage())
-    clean = await client.list_access_persons(statuses=ALL_STATUSES)
+    clean = await client.people.list(statuses=ALL_STATUSES)
     await faults(sandbox, error_rate=0.3, error_status=503, methods=["GET"])
     await reset_counters(sandbox)
 
-    flaky = await client.list_access_persons(statuses=ALL_STATUSES)
+    flaky = await client.people.list(statuses=ALL_STATUSES)
 
     assert [p.id for p in flaky] == [p.id for p in clean]
     counters = await sandbox.counters(VENDOR)
@@ -134,7 +134,7 @@ async def test_the_client_side_limit_keeps_a_130_call_burst_free_of_429s(
     await client.tokens.token()  # token calls are not rate limited
     started = time.monotonic()
 
-    calls = [asyncio.create_task(client.get_account()) for _ in range(130)]
+    calls = [asyncio.create_task(client.account.get()) for _ in range(130)]
     # The limiter's lock is first come, first served: the first 120 calls take the window.
     _, late = await asyncio.wait(calls[:120], timeout=window_s)
     await asyncio.sleep(0.2)
@@ -163,7 +163,7 @@ async def test_without_the_client_limit_the_121st_call_is_refused_with_the_wait(
     await client.tokens.token()
 
     outcomes = await asyncio.gather(
-        *(client.get_account() for _ in range(121)), return_exceptions=True
+        *(client.account.get() for _ in range(121)), return_exceptions=True
     )
 
     refused = [o for o in outcomes if isinstance(o, BaseException)]

@@ -38,11 +38,11 @@ EVENT: dict[str, Any] = {
 
 
 async def subscribe(client: RemoteLockClient, url: str, content_type: str) -> None:
-    account = await client.get_account()
-    subscriber = await client.create_webhook_subscriber(
+    account = await client.account.get()
+    subscriber = await client.notification_subscribers.create_webhook(
         "Concierge", url, secret=SECRET, content_type=content_type
     )
-    await client.create_notification_subscription(
+    await client.notification_subscriptions.create(
         publisher_type="account",
         publisher_id=account.id,
         subscriber_id=subscriber.id,
@@ -67,7 +67,7 @@ async def test_a_json_delivery_parses_into_the_event_the_api_serves(
 
     assert isinstance(event, UnlockedEvent)
     assert (event.publisher_id, event.method, event.pin) == (device_id, "pin", "4455")
-    assert event == await client.get_event(event.id)
+    assert event == await client.events.get(event.id)
 
 
 async def test_a_form_delivery_reads_numbers_and_nulls_back_from_text(
@@ -87,7 +87,7 @@ async def test_a_form_delivery_reads_numbers_and_nulls_back_from_text(
     assert isinstance(event, PowerLevelLowEvent)
     assert (event.power_level, event.publisher_id) == (7, device_id)
     assert event.associated_resource_id is None
-    served = await client.get_event(event.id)
+    served = await client.events.get(event.id)
     assert (event.occurred_at, event.created_at, event.type) == (
         served.occurred_at,
         served.created_at,

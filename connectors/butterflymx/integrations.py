@@ -1,4 +1,5 @@
-"""v3 webhook integrations on a building (Building Admin) or on a tenant.
+"""v3 webhook integrations on a building (Building Admin) or on a tenant: the record and
+`client.integrations` (kept: the subscriptions issue registers its webhooks with these).
 
 Paths are not in the reference (only operation names); the sandbox nests them under
 the owner: `/v3/buildings/{id}/integrations` and `/v3/tenants/{id}/integrations`.
@@ -8,11 +9,50 @@ The vendor signs nothing, so put a secret token in `url` (see `webhooks.py`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Self
 
-from connectors.butterflymx.base import ClientBase, list_query, segment
-from connectors.butterflymx.jsonapi import Included
-from connectors.butterflymx.models import Integration
+from connectors.butterflymx.core import Resource, list_query, segment
+from connectors.butterflymx.fields import Fields
+from connectors.butterflymx.jsonapi import Included, id_of, resource
+
+
+@dataclass(frozen=True)
+class Integration:
+    """A webhook registration on a building or on a tenant (UUID id)."""
+
+    id: str
+    integrator: str
+    url: str
+    method: str
+    bindings: tuple[str, ...]  # resource types: "call", "door_release"
+    created_at: datetime | None
+    updated_at: datetime | None
+    building_id: str | None
+    tenant_id: str | None
+
+    @classmethod
+    def from_json(cls, raw: object) -> Self:
+        res = resource(raw, ("integrations",))
+        a = res.attributes
+        config = a.nested("config")
+        bindings = a.items("bindings")
+        return cls(
+            id=res.id,
+            integrator=a.text("integrator"),
+            url=config.text("url"),
+            method=config.text("method"),
+            bindings=tuple(
+                Fields(b, f"{a.where}.bindings[{i}]").text("resource_type")
+                for i, b in enumerate(bindings)
+            ),
+            created_at=a.opt_moment("created_at"),
+            updated_at=a.opt_moment("updated_at"),
+            building_id=id_of(res.one("building")),
+            tenant_id=id_of(res.one("tenant")),
+        )
+
 
 BINDINGS = ("call", "door_release")
 METHODS = ("get", "post")
@@ -47,13 +87,13 @@ def _attributes(
     return attributes
 
 
-class IntegrationsAPI(ClientBase):
-    async def list_integrations(
+class Integrations(Resource):
+    async def list(
         self, *, building_id: str | int | None = None, tenant_id: str | int | None = None
     ) -> list[Integration]:
-        return await self._all(_owner_path(building_id, tenant_id), _integration, list_query())
+        return await self._core.all(_owner_path(building_id, tenant_id), _integration, list_query())
 
-    async def get_integration(
+    async def get(
         self,
         integration_id: str,
         *,
@@ -61,9 +101,9 @@ class IntegrationsAPI(ClientBase):
         tenant_id: str | int | None = None,
     ) -> Integration:
         path = f"{_owner_path(building_id, tenant_id)}/{segment(integration_id)}"
-        return await self._one(path, _integration)
+        return await self._core.one(path, _integration)
 
-    async def create_integration(
+    async def create(
         self,
         url: str,
         *,
@@ -75,9 +115,11 @@ class IntegrationsAPI(ClientBase):
         """Register a webhook for `call` and/or `door_release` events."""
         attributes = {"integrator": "webhook", **_attributes(url, method, bindings)}
         body = {"data": {"type": "integrations", "attributes": attributes}}
-        return await self._write("POST", _owner_path(building_id, tenant_id), body, _integration)
+        return await self._core.write(
+            "POST", _owner_path(building_id, tenant_id), body, _integration
+        )
 
-    async def update_integration(
+    async def update(
         self,
         integration_id: str,
         *,
@@ -90,9 +132,9 @@ class IntegrationsAPI(ClientBase):
         """Change what is given; the rest stays. Sets values, so it is safe to retry."""
         path = f"{_owner_path(building_id, tenant_id)}/{segment(integration_id)}"
         body = {"data": {"type": "integrations", "attributes": _attributes(url, method, bindings)}}
-        return await self._write("PATCH", path, body, _integration, idempotent=True)
+        return await self._core.write("PATCH", path, body, _integration, idempotent=True)
 
-    async def delete_integration(
+    async def delete(
         self,
         integration_id: str,
         *,
@@ -100,4 +142,4 @@ class IntegrationsAPI(ClientBase):
         tenant_id: str | int | None = None,
     ) -> None:
         path = f"{_owner_path(building_id, tenant_id)}/{segment(integration_id)}"
-        await self._no_content("DELETE", path)
+        await self._core.no_content("DELETE", path)

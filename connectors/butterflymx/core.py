@@ -1,20 +1,20 @@
-"""What every ButterflyMX resource module shares: URLs, headers, documents, page walking."""
+"""`ButterflyMXCore`: what every resource object shares (transport, token, base URL) and
+the request helpers on it: headers, JSON:API documents, page walking, v4 lists."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from yarl import URL
 
-from connectors.butterflymx.auth import ButterflyMXAuth
 from connectors.butterflymx.config import MAX_PAGE_SIZE
 from connectors.butterflymx.fields import VENDOR, protocol_error
 from connectors.butterflymx.jsonapi import Document, Included, document, joined
 from connectors.http import Response, VendorHTTP
-from connectors.pagination import Page, collect, walk
+from connectors.http import segment as http_segment
+from connectors.pagination import Page, collect
 from connectors.slices import fanning_out, parse_each
 from connectors.tokens import TokenManager
 
@@ -31,8 +31,8 @@ BATCH = 100  # filter values per request: keeps URLs short whatever a dataloader
 
 
 def segment(value: str | int) -> str:
-    """One path segment; an id can never add a path or a query to the URL."""
-    return quote(str(value), safe="")
+    """One path segment (see `connectors.http.segment`)."""
+    return http_segment(value, vendor=VENDOR)
 
 
 def list_query(
@@ -81,8 +81,8 @@ def chunks(values: Iterable[str | int], size: int = BATCH) -> list[list[str]]:
 FAN_OUT = 8  # concurrent page requests in one listing
 
 
-class ClientBase:
-    vendor = VENDOR
+class ButterflyMXCore:
+    """One account's transport, token source and API base URL, shared by its resources."""
 
     def __init__(
         self,
@@ -90,20 +90,14 @@ class ClientBase:
         tokens: TokenManager,
         api_url: str,
         *,
-        auth: ButterflyMXAuth | None = None,
         page_size: int = MAX_PAGE_SIZE,
     ) -> None:
-        self._http = http
-        self._tokens = tokens
-        self._api_url = api_url.rstrip("/")
-        self._auth = auth
-        self._page_size = page_size
+        self.http = http
+        self.tokens = tokens
+        self.api_url = api_url.rstrip("/")
+        self.page_size = page_size
 
-    @property
-    def tokens(self) -> TokenManager:
-        return self._tokens
-
-    async def _call(
+    async def call(
         self,
         method: str,
         path: str,
@@ -113,17 +107,17 @@ class ClientBase:
         headers: Mapping[str, str] = V3_READ,
         idempotent: bool | None = None,
     ) -> Response:
-        return await self._http.request(
+        return await self.http.request(
             method,
-            f"{self._api_url}{path}",
+            f"{self.api_url}{path}",
             params=params,
             json_body=json_body,
             headers=headers,
-            tokens=self._tokens,
+            tokens=self.tokens,
             idempotent=idempotent,
         )
 
-    async def _document(
+    async def document(
         self,
         method: str,
         path: str,
@@ -133,58 +127,42 @@ class ClientBase:
         idempotent: bool | None = None,
     ) -> Document:
         headers = V3_READ if json_body is None else V3_WRITE
-        response = await self._call(
+        response = await self.call(
             method, path, params=params, json_body=json_body, headers=headers, idempotent=idempotent
         )
         return document(response.body)
 
-    async def _one(self, path: str, parse: Parser[T], params: Params | None = None) -> T:
-        doc = await self._document("GET", path, params=params)
+    async def one(self, path: str, parse: Parser[T], params: Params | None = None) -> T:
+        doc = await self.document("GET", path, params=params)
         return parse(doc.data, doc.included)
 
-    async def _write(
+    async def write(
         self, method: str, path: str, body: Any, parse: Parser[T], *, idempotent: bool = False
     ) -> T:
-        doc = await self._document(method, path, json_body=body, idempotent=idempotent)
+        doc = await self.document(method, path, json_body=body, idempotent=idempotent)
         return parse(doc.data, doc.included)
 
-    async def _no_content(
+    async def no_content(
         self, method: str, path: str, body: Any = None, *, idempotent: bool | None = None
     ) -> None:
         """A write answered with 204. DELETEs are not retried blind either: a repeat
         after a lost answer would turn a done deletion into a 404."""
         headers = V3_READ if body is None else V3_WRITE
-        await self._call(method, path, json_body=body, headers=headers, idempotent=idempotent)
+        await self.call(method, path, json_body=body, headers=headers, idempotent=idempotent)
 
-    def _iter(self, path: str, parse: Parser[T], params: Params) -> AsyncIterator[T]:
-        """Every item of a v3 collection, page by page (`links.next` until null)."""
-
-        async def fetch(cursor: str | None) -> Page[T, str]:
-            if cursor is None:
-                query = [*params, ("page[size]", str(self._page_size))]
-            else:
-                # `links` are absolute and may name another host (the reference's point at
-                # http://api.butterflymx.com): we keep only their query, so the bearer
-                # token never goes anywhere but the configured API.
-                query = list(URL(cursor).query.items())
-            doc = await self._document("GET", path, params=query)
-            return Page([parse(raw, doc.included) for raw in doc.items()], doc.next_url)
-
-        return walk(fetch, vendor=VENDOR)
-
-    async def _all(self, path: str, parse: Parser[T], params: Params) -> list[T]:
+    async def all(self, path: str, parse: Parser[T], params: Params) -> list[T]:
         """Every item of a v3 collection. After the first page, `links.last` tells how many
         pages remain, so they go out together (at most `FAN_OUT` at a time) instead of one
         round trip each; without `links.last` the walk follows `links.next`."""
-        size = ("page[size]", str(self._page_size))
-        first = await self._document("GET", path, params=[*params, size])
+        size = ("page[size]", str(self.page_size))
+        first = await self.document("GET", path, params=[*params, size])
         last = _page_number(first.last_url) if first.next_url is not None else None
         semaphore = asyncio.Semaphore(FAN_OUT)
 
         async def page(number: int) -> list[T]:
             async with semaphore:
                 query = [*params, ("page[number]", str(number)), size]
-                doc = await self._document("GET", path, params=query)
+                doc = await self.document("GET", path, params=query)
             return await parse_each(doc.items(), lambda raw, _: parse(raw, doc.included))
 
         # The other pages are requested before page 1 is parsed: parsing is CPU, not I/O.
@@ -201,10 +179,10 @@ class ClientBase:
             for found in await rest:
                 items += found
         elif first.next_url is not None:
-            return await self._walk_from(path, parse, items, first.next_url)
+            return await self.walk_from(path, parse, items, first.next_url)
         return items
 
-    async def _walk_from(
+    async def walk_from(
         self, path: str, parse: Parser[T], first_items: list[T], next_url: str
     ) -> list[T]:
         """Follow `links.next` from the first page (already fetched) to the end."""
@@ -212,12 +190,12 @@ class ClientBase:
         async def fetch(cursor: str | None) -> Page[T, str]:
             if cursor is None:
                 return Page(first_items, next_url)
-            doc = await self._document("GET", path, params=list(URL(cursor).query.items()))
+            doc = await self.document("GET", path, params=list(URL(cursor).query.items()))
             return Page([parse(raw, doc.included) for raw in doc.items()], doc.next_url)
 
         return await collect(fetch, vendor=VENDOR)
 
-    async def _all_batched(
+    async def all_batched(
         self,
         path: str,
         parse: Parser[T],
@@ -227,15 +205,42 @@ class ClientBase:
     ) -> list[T]:
         """A listing filtered on `filter[name]` = any of `values` (None: no filter)."""
         if values is None:
-            return await self._all(path, parse, params)
+            return await self.all(path, parse, params)
         found: list[T] = []
         for chunk in chunks(values):
-            found += await self._all(path, parse, [*params, (f"filter[{name}]", joined(chunk))])
+            found += await self.all(path, parse, [*params, (f"filter[{name}]", joined(chunk))])
         return found
 
-    async def _v4_list(self, path: str, parse: Callable[[Any, str], T], params: Params) -> list[T]:
-        response = await self._call("GET", path, params=params, headers=V4_HEADERS)
+    async def v4_list(self, path: str, parse: Callable[[Any, str], T], params: Params) -> list[T]:
+        response = await self.call("GET", path, params=params, headers=V4_HEADERS)
         body = response.body
         if not isinstance(body, dict) or not isinstance(body.get("data"), list):
             raise protocol_error(f"GET {path}", "expected {'data': [...]}")
         return await parse_each(body["data"], lambda raw, i: parse(raw, f"{path}.data[{i}]"))
+
+    async def by_building(
+        self,
+        path: str,
+        parse: Callable[[Any, str], T],
+        building_ids: Iterable[str | int] | None,
+        extra: Params | None = None,
+    ) -> list[T]:
+        """A v4 list for some buildings. v4 lists are not paginated and take one value per
+        Ransack predicate (`q[building_id_eq]`): one request per building, sent together."""
+        buildings = id_list(building_ids)
+        if buildings is None:
+            return await self.v4_list(path, parse, list(extra or []))
+        lists = await asyncio.gather(
+            *(
+                self.v4_list(path, parse, [("q[building_id_eq]", b), *(extra or [])])
+                for b in buildings
+            )
+        )
+        return [item for found in lists for item in found]
+
+
+class Resource:
+    """A group of calls on one kind of vendor resource, on the account's shared core."""
+
+    def __init__(self, core: ButterflyMXCore) -> None:
+        self._core = core

@@ -1,4 +1,5 @@
-"""The request layer the resource modules share: headers, bodies, pages and id batches.
+"""`RemoteLockCore`, what every resource object shares (transport, token, base URL), and
+the request layer on it: headers, bodies, pages and id batches.
 
 RemoteLock requests are `{"type", "attributes"}` (no JSON:API `data` wrapper) and answers
 are `{"data", "meta", "links"}`. Collections page with `page`/`per_page` and say how far
@@ -19,11 +20,10 @@ from datetime import datetime, time
 from typing import Any, Final, TypeVar
 
 from connectors.http import Response, VendorHTTP
+from connectors.http import segment as http_segment
 from connectors.pagination import Page, walk
-from connectors.remotelock.auth import RemoteLockAuth
 from connectors.remotelock.config import DEFAULT_MEDIA_TYPE, VENDOR
 from connectors.remotelock.fields import Fields, protocol_error
-from connectors.remotelock.models import page_meta
 from connectors.slices import fanning_out, parse_each
 from connectors.tokens import TokenManager
 
@@ -96,12 +96,23 @@ def query(
     return params
 
 
+def segment(value: str) -> str:
+    """One path segment (see `connectors.http.segment`)."""
+    return http_segment(value, vendor=VENDOR)
+
+
+def page_meta(body: Fields) -> tuple[int, int]:
+    """(page, total_pages) from a collection's `meta`."""
+    meta = body.nested("meta")
+    return meta.integer("page"), meta.integer("total_pages")
+
+
 def _unique(ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-class ApiBase:
-    """What every RemoteLock resource method stands on; see `RemoteLockClient`."""
+class RemoteLockCore:
+    """One account's transport, token source and API base URL, shared by its resources."""
 
     def __init__(
         self,
@@ -109,16 +120,14 @@ class ApiBase:
         tokens: TokenManager,
         api_url: str,
         *,
-        auth: RemoteLockAuth | None = None,
         media_type: str = DEFAULT_MEDIA_TYPE,
     ) -> None:
         self.http = http
         self.tokens = tokens
-        self.auth = auth
         self.api_url = api_url.rstrip("/")
         self._headers = {"Accept": media_type}
 
-    async def _send(
+    async def send(
         self,
         method: str,
         path: str,
@@ -137,7 +146,7 @@ class ApiBase:
             idempotent=idempotent,
         )
 
-    async def _one(
+    async def one(
         self,
         method: str,
         path: str,
@@ -148,24 +157,24 @@ class ApiBase:
         idempotent: bool | None = None,
     ) -> T:
         """A single resource from `{"data": {...}}`."""
-        response = await self._send(method, path, json_body=json_body, idempotent=idempotent)
+        response = await self.send(method, path, json_body=json_body, idempotent=idempotent)
         envelope = Fields(response.body, where)
         if not envelope.has("data"):
             raise protocol_error(where, "missing field 'data'")
         return parse(envelope.data["data"], f"{where}.data")
 
-    async def _nothing(
+    async def nothing(
         self, method: str, path: str, *, json_body: Any = None, idempotent: bool | None = None
     ) -> None:
         """A call answered with no body we need (204 deletes, 200 email notify)."""
-        await self._send(method, path, json_body=json_body, idempotent=idempotent)
+        await self.send(method, path, json_body=json_body, idempotent=idempotent)
 
-    async def _page(
+    async def page(
         self, path: str, parse: Parser[T], where: str, fixed: Query, number: int
     ) -> tuple[list[T], int]:
         """One page of a collection and the collection's `meta.total_pages`."""
         paged = [*fixed, ("page", str(number)), ("per_page", str(PER_PAGE))]
-        response = await self._send("GET", path, params=paged)
+        response = await self.send("GET", path, params=paged)
         envelope = Fields(response.body, where)
         raw = envelope.data.get("data")
         if not isinstance(raw, list):
@@ -175,7 +184,7 @@ class ApiBase:
         _, total_pages = page_meta(envelope)
         return items, total_pages
 
-    async def _walk(
+    async def walk(
         self, path: str, parse: Parser[T], where: str, params: Query | None = None
     ) -> AsyncGenerator[T, None]:
         """Every item of a collection, a page of 50 at a time, up to `meta.total_pages`."""
@@ -183,7 +192,7 @@ class ApiBase:
 
         async def fetch(page: int | None) -> Page[T, int]:
             number = page or 1
-            items, total_pages = await self._page(path, parse, where, fixed, number)
+            items, total_pages = await self.page(path, parse, where, fixed, number)
             if number >= total_pages or not items:
                 # An empty page before the end means the collection shrank while we walked.
                 return Page(items, None)
@@ -195,13 +204,13 @@ class ApiBase:
         async for item in walk(fetch, vendor=VENDOR):
             yield item
 
-    async def _gathered(
+    async def gathered(
         self, path: str, parse: Parser[T], where: str, params: Query | None = None
     ) -> list[T]:
         """The whole collection: page 1 names `total_pages`, so the rest go out together
         (a few at a time; the client-side limiter still keeps us under 120 a minute)."""
         fixed = list(params or [])
-        items, total_pages = await self._page(path, parse, where, fixed, 1)
+        items, total_pages = await self.page(path, parse, where, fixed, 1)
         last = min(total_pages, MAX_REACHABLE // PER_PAGE)
         if last < total_pages:
             log.warning("%s %s: stopped at the vendor's 10,000-item paging cap", VENDOR, path)
@@ -211,7 +220,7 @@ class ApiBase:
 
         async def page(number: int) -> list[T]:
             async with semaphore:
-                found, _ = await self._page(path, parse, where, fixed, number)
+                found, _ = await self.page(path, parse, where, fixed, number)
                 return found
 
         fanning_out()
@@ -219,7 +228,7 @@ class ApiBase:
             items += rest
         return items
 
-    async def _all(
+    async def all(
         self,
         path: str,
         parse: Parser[T],
@@ -230,12 +239,19 @@ class ApiBase:
     ) -> list[T]:
         """The whole collection, or only `ids` (sent as `id[]`, a page's worth at a time)."""
         if ids is None:
-            return await self._gathered(path, parse, where, params)
+            return await self.gathered(path, parse, where, params)
         wanted = _unique(ids)
         found: list[T] = []
         # Chunks go one after another: the account's 120 a minute is the scarce resource,
         # and nearly every dataloader batch fits one chunk anyway.
         for start in range(0, len(wanted), ID_CHUNK):
             chunk = [("id[]", ident) for ident in wanted[start : start + ID_CHUNK]]
-            found += await self._gathered(path, parse, where, [*chunk, *(params or [])])
+            found += await self.gathered(path, parse, where, [*chunk, *(params or [])])
         return found
+
+
+class Resource:
+    """A group of calls on one kind of vendor resource, on the account's shared core."""
+
+    def __init__(self, core: RemoteLockCore) -> None:
+        self._core = core

@@ -1,4 +1,5 @@
-"""v3 visitor access: keychains (custom, recurring, one-time) and virtual (QR) keys.
+"""v3 visitor access: keychains (custom, recurring, one-time) and virtual (QR) keys:
+the records, `client.keychains` and `client.virtual_keys`.
 
 Creating a keychain or a key issues credentials and may message the recipients, so
 neither is ever retried blind; callers make them safe with idempotency keys.
@@ -7,12 +8,73 @@ neither is ever retried blind; callers make them safe with idempotency keys.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Self
 
-from connectors.butterflymx.base import ClientBase, id_list, list_query, segment
-from connectors.butterflymx.jsonapi import Included
-from connectors.butterflymx.key_models import Keychain, VirtualKey
+from connectors.butterflymx.core import Resource, id_list, list_query, segment
+from connectors.butterflymx.jsonapi import NOTHING_INCLUDED, Included, resource
+
+
+@dataclass(frozen=True)
+class VirtualKey:
+    id: str
+    name: str
+    qr_code_image_url: str | None
+    email: str | None
+    sms_number: str | None
+    used_at: datetime | None  # one-time keychains only
+    one_time_key_used_at: datetime | None  # one-time keychains only
+
+    @classmethod
+    def from_json(cls, raw: object) -> Self:
+        res = resource(raw, ("virtual_keys",))
+        a = res.attributes
+        return cls(
+            id=res.id,
+            name=a.text("name"),
+            qr_code_image_url=a.opt_text("qr_code_image_url"),
+            email=a.opt_text("email"),
+            sms_number=a.opt_text("sms_number"),
+            used_at=a.opt_moment("used_at"),
+            one_time_key_used_at=a.opt_moment("one_time_key_used_at"),
+        )
+
+
+@dataclass(frozen=True)
+class Keychain:
+    """Validity (custom/one-time window, or recurring weekdays and hours) plus its keys."""
+
+    id: str
+    name: str
+    kind: str  # custom | recurring | one_time
+    weekdays: tuple[str, ...] | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    time_from: str | None  # hh:mm, recurring only
+    time_to: str | None
+    virtual_key_ids: tuple[str, ...]
+    virtual_keys: tuple[VirtualKey, ...]  # when included
+
+    @classmethod
+    def from_json(cls, raw: object, included: Included = NOTHING_INCLUDED) -> Self:
+        res = resource(raw, ("keychains",))
+        a = res.attributes
+        key_refs = res.many("virtual_keys")
+        keys = [included.find(ref) for ref in key_refs]
+        return cls(
+            id=res.id,
+            name=a.text("name"),
+            kind=a.text("kind"),
+            weekdays=a.opt_texts("weekdays"),
+            starts_at=a.opt_moment("starts_at"),
+            ends_at=a.opt_moment("ends_at"),
+            time_from=a.opt_text("time_from"),
+            time_to=a.opt_text("time_to"),
+            virtual_key_ids=tuple(ident for _, ident in key_refs),
+            virtual_keys=tuple(VirtualKey.from_json(k) for k in keys if k is not None),
+        )
+
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -25,8 +87,9 @@ def _virtual_key(raw: Any, _: Included) -> VirtualKey:
     return VirtualKey.from_json(raw)
 
 
-class KeysAPI(ClientBase):
-    async def list_keychains(
+class Keychains(Resource):
+    # kept: the mutations issue issues and revokes visitor keys with these.
+    async def list(
         self,
         *,
         unit_ids: Iterable[str | int] | None = None,
@@ -42,15 +105,13 @@ class KeysAPI(ClientBase):
             sort=sort,
             include=["virtual_keys"] if include_virtual_keys else [],
         )
-        return await self._all_batched("/v3/me/keychains", _keychain, params, "unit", unit_ids)
+        return await self._core.all_batched("/v3/me/keychains", _keychain, params, "unit", unit_ids)
 
-    async def get_keychain(
-        self, keychain_id: str | int, *, include_virtual_keys: bool = True
-    ) -> Keychain:
+    async def get(self, keychain_id: str | int, *, include_virtual_keys: bool = True) -> Keychain:
         params = list_query(include=["virtual_keys"] if include_virtual_keys else [])
-        return await self._one(f"/v3/me/keychains/{segment(keychain_id)}", _keychain, params)
+        return await self._core.one(f"/v3/me/keychains/{segment(keychain_id)}", _keychain, params)
 
-    async def create_custom_keychain(
+    async def create_custom(
         self,
         name: str,
         *,
@@ -67,7 +128,7 @@ class KeysAPI(ClientBase):
         }
         return await self._create("custom", name, attributes, recipients, unit_id, tenant_id)
 
-    async def create_one_time_keychain(
+    async def create_one_time(
         self,
         name: str,
         *,
@@ -84,7 +145,7 @@ class KeysAPI(ClientBase):
         }
         return await self._create("one_time", name, attributes, recipients, unit_id, tenant_id)
 
-    async def create_recurring_keychain(
+    async def create_recurring(
         self,
         name: str,
         *,
@@ -114,33 +175,9 @@ class KeysAPI(ClientBase):
         }
         return await self._create("recurring", name, attributes, recipients, unit_id, tenant_id)
 
-    async def delete_keychain(self, keychain_id: str | int) -> None:
+    async def delete(self, keychain_id: str | int) -> None:
         """Delete a keychain and every key on it."""
-        await self._no_content("DELETE", f"/v3/me/keychains/{segment(keychain_id)}")
-
-    async def create_virtual_key(
-        self,
-        keychain_id: str | int,
-        *,
-        email: str | None = None,
-        sms_number: str | None = None,
-        name: str | None = None,
-    ) -> VirtualKey:
-        """One more key on a keychain, for one e-mail address or E.164 number."""
-        if not email and not sms_number:
-            raise ValueError("butterflymx: a virtual key needs an email or an sms_number")
-        attributes = {
-            key: value
-            for key, value in (("name", name), ("email", email), ("sms_number", sms_number))
-            if value
-        }
-        body = {"data": {"type": "virtual_keys", "attributes": attributes}}
-        path = f"/v3/me/keychains/{segment(keychain_id)}/virtual_keys"
-        return await self._write("POST", path, body, _virtual_key)
-
-    async def delete_virtual_key(self, keychain_id: str | int, virtual_key_id: str | int) -> None:
-        path = f"/v3/me/keychains/{segment(keychain_id)}/virtual_keys/{segment(virtual_key_id)}"
-        await self._no_content("DELETE", path)
+        await self._core.no_content("DELETE", f"/v3/me/keychains/{segment(keychain_id)}")
 
     async def _create(
         self,
@@ -165,7 +202,33 @@ class KeysAPI(ClientBase):
                 "relationships": {owner: {"data": {"type": owner, "id": _numeric(owner_id)}}},
             }
         }
-        return await self._write("POST", f"/v3/me/keychains/{kind}", body, _keychain)
+        return await self._core.write("POST", f"/v3/me/keychains/{kind}", body, _keychain)
+
+
+class VirtualKeys(Resource):
+    async def create(
+        self,
+        keychain_id: str | int,
+        *,
+        email: str | None = None,
+        sms_number: str | None = None,
+        name: str | None = None,
+    ) -> VirtualKey:
+        """One more key on a keychain, for one e-mail address or E.164 number."""
+        if not email and not sms_number:
+            raise ValueError("butterflymx: a virtual key needs an email or an sms_number")
+        attributes = {
+            key: value
+            for key, value in (("name", name), ("email", email), ("sms_number", sms_number))
+            if value
+        }
+        body = {"data": {"type": "virtual_keys", "attributes": attributes}}
+        path = f"/v3/me/keychains/{segment(keychain_id)}/virtual_keys"
+        return await self._core.write("POST", path, body, _virtual_key)
+
+    async def delete(self, keychain_id: str | int, virtual_key_id: str | int) -> None:
+        path = f"/v3/me/keychains/{segment(keychain_id)}/virtual_keys/{segment(virtual_key_id)}"
+        await self._core.no_content("DELETE", path)
 
 
 def _moment(name: str, value: datetime) -> str:

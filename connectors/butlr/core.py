@@ -1,4 +1,5 @@
-"""The request layer Butlr's resource modules share: URLs, cursor walks, batched fan-out.
+"""`ButlrCore`, what every resource object shares (transport, token, base URL), and the
+request layer on it: URLs, cursor walks, batched fan-out.
 
 Every list is `{"data": [...], "next": cursor, "prev": cursor}`; the next page is
 `?cursor=<next>` and `""` means the end. We always ask for `?limit=100` (the sandbox's
@@ -13,14 +14,11 @@ connection could not even be opened.
 from __future__ import annotations
 
 import asyncio
-import enum
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
 from datetime import timedelta
 from functools import partial
-from typing import Any, Final, TypeVar
-from urllib.parse import quote
+from typing import Any, TypeVar
 
-from connectors.butlr.auth import ButlrAuth
 from connectors.butlr.config import (
     DEFAULT_FAN_OUT,
     DEFAULT_OCCUPANCY_LOOKBACK,
@@ -29,6 +27,7 @@ from connectors.butlr.config import (
 )
 from connectors.butlr.fields import Fields, protocol_error
 from connectors.http import Response, VendorHTTP
+from connectors.http import segment as http_segment
 from connectors.pagination import Page, walk
 from connectors.slices import parse_each
 from connectors.tokens import TokenManager
@@ -38,25 +37,9 @@ Parser = Callable[[object, str], T]
 Params = list[tuple[str, str]]
 
 
-class Unset(enum.Enum):
-    """Marks an update argument that was not given."""
-
-    UNSET = "UNSET"
-
-
-UNSET: Final = Unset.UNSET
-
-
-def given(**values: Any) -> dict[str, Any]:
-    """The fields that were passed, without the UNSET ones."""
-    return {name: value for name, value in values.items() if value is not UNSET}
-
-
 def segment(value: str) -> str:
-    """One path segment: an id can never add a path or a query to the URL."""
-    if not value:
-        raise ValueError("butlr: an id must not be empty")
-    return quote(value, safe="")
+    """One path segment (see `connectors.http.segment`)."""
+    return http_segment(value, vendor=VENDOR)
 
 
 def unique(values: Iterable[str]) -> list[str]:
@@ -84,8 +67,8 @@ async def fan_out(calls: Sequence[Callable[[], Awaitable[T]]], limit: int) -> li
     return [task.result() for task in tasks]
 
 
-class ApiBase:
-    """What every Butlr resource method stands on; see `ButlrClient`."""
+class ButlrCore:
+    """One account's transport, token source and API base URL, shared by its resources."""
 
     def __init__(
         self,
@@ -93,20 +76,18 @@ class ApiBase:
         tokens: TokenManager,
         api_url: str,
         *,
-        auth: ButlrAuth | None = None,
         page_size: int = MAX_PAGE_SIZE,
         fan_out: int = DEFAULT_FAN_OUT,
         occupancy_lookback: timedelta = DEFAULT_OCCUPANCY_LOOKBACK,
     ) -> None:
         self.http = http
         self.tokens = tokens
-        self.auth = auth
         self.api_url = api_url.rstrip("/")
         self.page_size = page_size
         self.fan_out = fan_out
         self.occupancy_lookback = occupancy_lookback
 
-    async def _send(
+    async def send(
         self,
         method: str,
         path: str,
@@ -125,7 +106,7 @@ class ApiBase:
             idempotent=idempotent,
         )
 
-    async def _one(
+    async def one(
         self,
         method: str,
         path: str,
@@ -137,20 +118,12 @@ class ApiBase:
         idempotent: bool | None = None,
     ) -> T:
         """A bare resource object (Butlr wraps single resources in no envelope)."""
-        response = await self._send(
+        response = await self.send(
             method, path, params=params, json_body=json_body, idempotent=idempotent
         )
         return parse(response.body, where)
 
-    async def _created(self, path: str, items: list[dict[str, Any]], parse: Parser[T]) -> list[T]:
-        """A create: an array in, an array out. Never retried (a resend would make two)."""
-        response = await self._send("POST", path, json_body=items, idempotent=False)
-        where = f"POST {path}"
-        if not isinstance(response.body, list) or len(response.body) != len(items):
-            raise protocol_error(where, f"expected an array of {len(items)} created records")
-        return [parse(raw, f"{where}[{i}]") for i, raw in enumerate(response.body)]
-
-    async def _walk(
+    async def walk(
         self, path: str, parse: Parser[T], where: str, params: Params | None = None
     ) -> AsyncGenerator[T, None]:
         """Every item of a list, following `next` until it is empty."""
@@ -160,7 +133,7 @@ class ApiBase:
         async def fetch(cursor: str | None) -> Page[T, str]:
             nonlocal seen
             query = fixed if cursor is None else [*fixed, ("cursor", cursor)]
-            response = await self._send("GET", path, params=query)
+            response = await self.send("GET", path, params=query)
             envelope = Fields(response.body, where)
             raw = envelope.data.get("data")
             if not isinstance(raw, list):
@@ -174,12 +147,12 @@ class ApiBase:
         async for item in walk(fetch, vendor=VENDOR):
             yield item
 
-    async def _all(
+    async def all(
         self, path: str, parse: Parser[T], where: str, params: Params | None = None
     ) -> list[T]:
-        return [item async for item in self._walk(path, parse, where, params)]
+        return [item async for item in self.walk(path, parse, where, params)]
 
-    async def _per_space(
+    async def per_space(
         self, space_ids: Iterable[str], fetch: Callable[[str], Awaitable[list[T]]]
     ) -> list[T]:
         """One list per space, fetched `fan_out` at a time, concatenated in `space_ids` order."""
@@ -189,3 +162,10 @@ class ApiBase:
 
 def details_param(details: bool) -> Params:
     return [("details", "true")] if details else []
+
+
+class Resource:
+    """A group of calls on one kind of vendor resource, on the account's shared core."""
+
+    def __init__(self, core: ButlrCore) -> None:
+        self._core = core
