@@ -22,12 +22,13 @@ from connectors.butlr.rooms import Rooms
 from connectors.butlr.sensors import Hives, Sensors
 from connectors.butlr.spaces import Spaces
 from connectors.butlr.zones import Zones
+from connectors.core import VendorClient
 from connectors.http import VendorHTTP, retry_after_header
 from connectors.ratelimit import RateLimiter
 from connectors.tokens import TokenManager, TokenStorage
 
 
-class ButlrClient:
+class ButlrClient(VendorClient):
     """The Butlr API (REST v2 places and devices, v3 occupancy) for one account, as
     resource objects on one shared core.
 
@@ -64,14 +65,6 @@ class ButlrClient:
         self.sensors = Sensors(core)
         self.hives = Hives(core)
         self.occupancy = Occupancy(core)
-
-    @property
-    def http(self) -> VendorHTTP:
-        return self.core.http
-
-    @property
-    def tokens(self) -> TokenManager:
-        return self.core.tokens
 
     async def reauthorize(self) -> None:
         """Log in again (client credentials, or the configured user) and clear the

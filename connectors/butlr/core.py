@@ -26,7 +26,8 @@ from connectors.butlr.config import (
     VENDOR,
 )
 from connectors.butlr.fields import Fields, protocol_error
-from connectors.http import Response, VendorHTTP
+from connectors.core import VendorCore
+from connectors.http import VendorHTTP
 from connectors.http import segment as http_segment
 from connectors.pagination import Page, walk
 from connectors.slices import parse_each
@@ -67,7 +68,7 @@ async def fan_out(calls: Sequence[Callable[[], Awaitable[T]]], limit: int) -> li
     return [task.result() for task in tasks]
 
 
-class ButlrCore:
+class ButlrCore(VendorCore):
     """One account's transport, token source and API base URL, shared by its resources."""
 
     def __init__(
@@ -80,31 +81,10 @@ class ButlrCore:
         fan_out: int = DEFAULT_FAN_OUT,
         occupancy_lookback: timedelta = DEFAULT_OCCUPANCY_LOOKBACK,
     ) -> None:
-        self.http = http
-        self.tokens = tokens
-        self.api_url = api_url.rstrip("/")
+        super().__init__(http, tokens, api_url)
         self.page_size = page_size
         self.fan_out = fan_out
         self.occupancy_lookback = occupancy_lookback
-
-    async def send(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Params | None = None,
-        json_body: Any = None,
-        idempotent: bool | None = None,
-    ) -> Response:
-        return await self.http.request(
-            method,
-            self.api_url + path,
-            params=params,
-            json_body=json_body,
-            headers={"Accept": "application/json"},
-            tokens=self.tokens,
-            idempotent=idempotent,
-        )
 
     async def one(
         self,

@@ -24,12 +24,13 @@ from connectors.butterflymx.keys import Keychains, VirtualKeys
 from connectors.butterflymx.me import CurrentUser
 from connectors.butterflymx.people import Pins, Tenants
 from connectors.butterflymx.units import Units
+from connectors.core import VendorClient
 from connectors.http import VendorHTTP, retry_after_header
 from connectors.ratelimit import RateLimiter
 from connectors.tokens import TokenManager, TokenStorage
 
 
-class ButterflyMXClient:
+class ButterflyMXClient(VendorClient):
     """One ButterflyMX account (a property manager, or a resident via the code flow),
     as resource objects on one shared core: `client.units.list(...)`."""
 
@@ -58,14 +59,6 @@ class ButterflyMXClient:
         self.keychains = Keychains(core)
         self.virtual_keys = VirtualKeys(core)
         self.integrations = Integrations(core)
-
-    @property
-    def http(self) -> VendorHTTP:
-        return self.core.http
-
-    @property
-    def tokens(self) -> TokenManager:
-        return self.core.tokens
 
     async def exchange_code(self, code: str, redirect_uri: str | None = None) -> None:
         """Finish the authorization code flow: trade the code, store the tokens, and

@@ -12,7 +12,8 @@ from yarl import URL
 from connectors.butterflymx.config import MAX_PAGE_SIZE
 from connectors.butterflymx.fields import VENDOR, protocol_error
 from connectors.butterflymx.jsonapi import Document, Included, document, joined
-from connectors.http import Response, VendorHTTP
+from connectors.core import VendorCore
+from connectors.http import VendorHTTP
 from connectors.http import segment as http_segment
 from connectors.pagination import Page, collect
 from connectors.slices import fanning_out, parse_each
@@ -81,7 +82,7 @@ def chunks(values: Iterable[str | int], size: int = BATCH) -> list[list[str]]:
 FAN_OUT = 8  # concurrent page requests in one listing
 
 
-class ButterflyMXCore:
+class ButterflyMXCore(VendorCore):
     """One account's transport, token source and API base URL, shared by its resources."""
 
     def __init__(
@@ -92,30 +93,8 @@ class ButterflyMXCore:
         *,
         page_size: int = MAX_PAGE_SIZE,
     ) -> None:
-        self.http = http
-        self.tokens = tokens
-        self.api_url = api_url.rstrip("/")
+        super().__init__(http, tokens, api_url, headers=V3_READ)
         self.page_size = page_size
-
-    async def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Params | None = None,
-        json_body: Any = None,
-        headers: Mapping[str, str] = V3_READ,
-        idempotent: bool | None = None,
-    ) -> Response:
-        return await self.http.request(
-            method,
-            f"{self.api_url}{path}",
-            params=params,
-            json_body=json_body,
-            headers=headers,
-            tokens=self.tokens,
-            idempotent=idempotent,
-        )
 
     async def document(
         self,
@@ -127,7 +106,7 @@ class ButterflyMXCore:
         idempotent: bool | None = None,
     ) -> Document:
         headers = V3_READ if json_body is None else V3_WRITE
-        response = await self.call(
+        response = await self.send(
             method, path, params=params, json_body=json_body, headers=headers, idempotent=idempotent
         )
         return document(response.body)
@@ -148,7 +127,7 @@ class ButterflyMXCore:
         """A write answered with 204. DELETEs are not retried blind either: a repeat
         after a lost answer would turn a done deletion into a 404."""
         headers = V3_READ if body is None else V3_WRITE
-        await self.call(method, path, json_body=body, headers=headers, idempotent=idempotent)
+        await self.send(method, path, json_body=body, headers=headers, idempotent=idempotent)
 
     async def all(self, path: str, parse: Parser[T], params: Params) -> list[T]:
         """Every item of a v3 collection. After the first page, `links.last` tells how many
@@ -212,7 +191,7 @@ class ButterflyMXCore:
         return found
 
     async def v4_list(self, path: str, parse: Callable[[Any, str], T], params: Params) -> list[T]:
-        response = await self.call("GET", path, params=params, headers=V4_HEADERS)
+        response = await self.send("GET", path, params=params, headers=V4_HEADERS)
         body = response.body
         if not isinstance(body, dict) or not isinstance(body.get("data"), list):
             raise protocol_error(f"GET {path}", "expected {'data': [...]}")

@@ -135,7 +135,7 @@ class Doors(Resource):
             else {"device_id": _integer(device_id)}
         )
         body = {"door_release_request": {"tenant_id": _integer(tenant_id), **target}}
-        response = await self._core.call(
+        response = await self._core.send(
             "POST",
             "/v4/door_release_requests",
             json_body=body,

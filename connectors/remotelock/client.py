@@ -5,6 +5,7 @@ from __future__ import annotations
 import aiohttp
 
 from connectors.breaker import CircuitBreaker
+from connectors.core import VendorClient
 from connectors.http import VendorHTTP
 from connectors.ratelimit import RateLimiter
 from connectors.remotelock.accesses import Accesses
@@ -20,7 +21,7 @@ from connectors.remotelock.people import People
 from connectors.tokens import TokenManager, TokenStorage
 
 
-class RemoteLockClient:
+class RemoteLockClient(VendorClient):
     """The RemoteLock API v1 for one account, as resource objects on one shared core.
 
     Construct it with `(http, tokens, api_url)` (plus `auth` for the code flow and
@@ -47,14 +48,6 @@ class RemoteLockClient:
         self.notification_subscribers = NotificationSubscribers(core)
         self.notification_subscriptions = NotificationSubscriptions(core)
         self.account = AccountResource(core)
-
-    @property
-    def http(self) -> VendorHTTP:
-        return self.core.http
-
-    @property
-    def tokens(self) -> TokenManager:
-        return self.core.tokens
 
     async def exchange_code(self, code: str, *, redirect_uri: str | None = None) -> None:
         """Finish the authorization code flow: trade the code and keep the tokens.

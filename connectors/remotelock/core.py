@@ -19,7 +19,8 @@ from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequenc
 from datetime import datetime, time
 from typing import Any, Final, TypeVar
 
-from connectors.http import Response, VendorHTTP
+from connectors.core import VendorCore
+from connectors.http import VendorHTTP
 from connectors.http import segment as http_segment
 from connectors.pagination import Page, walk
 from connectors.remotelock.config import DEFAULT_MEDIA_TYPE, VENDOR
@@ -111,7 +112,7 @@ def _unique(ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-class RemoteLockCore:
+class RemoteLockCore(VendorCore):
     """One account's transport, token source and API base URL, shared by its resources."""
 
     def __init__(
@@ -122,29 +123,7 @@ class RemoteLockCore:
         *,
         media_type: str = DEFAULT_MEDIA_TYPE,
     ) -> None:
-        self.http = http
-        self.tokens = tokens
-        self.api_url = api_url.rstrip("/")
-        self._headers = {"Accept": media_type}
-
-    async def send(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Query | None = None,
-        json_body: Any = None,
-        idempotent: bool | None = None,
-    ) -> Response:
-        return await self.http.request(
-            method,
-            self.api_url + path,
-            params=params,
-            json_body=json_body,
-            headers=self._headers,
-            tokens=self.tokens,
-            idempotent=idempotent,
-        )
+        super().__init__(http, tokens, api_url, headers={"Accept": media_type})
 
     async def one(
         self,

@@ -1,0 +1,67 @@
+"""`VendorCore`: what every resource object of one vendor account shares.
+
+The transport (retries, breaker, rate limit), the token source and the API base URL, and
+`send`, the one way a resource makes an authenticated API call. Each vendor's core adds
+its envelope and pagination helpers on top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from connectors.http import Response, VendorHTTP
+from connectors.tokens import TokenManager
+
+Params = list[tuple[str, str]]
+
+
+class VendorCore:
+    """One account's transport, token source and API base URL, shared by its resources."""
+
+    def __init__(
+        self,
+        http: VendorHTTP,
+        tokens: TokenManager,
+        api_url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.http = http
+        self.tokens = tokens
+        self.api_url = api_url.rstrip("/")
+        self.headers: Mapping[str, str] = headers or {"Accept": "application/json"}
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+    ) -> Response:
+        return await self.http.request(
+            method,
+            self.api_url + path,
+            params=params,
+            json_body=json_body,
+            headers=headers or self.headers,
+            tokens=self.tokens,
+            idempotent=idempotent,
+        )
+
+
+class VendorClient:
+    """A vendor client: resource objects on one `core` (set by the subclass)."""
+
+    core: VendorCore
+
+    @property
+    def http(self) -> VendorHTTP:
+        return self.core.http
+
+    @property
+    def tokens(self) -> TokenManager:
+        return self.core.tokens
