@@ -34,7 +34,12 @@ async def open_store(settings: Settings) -> SqlStore:
     url = database_url(settings)
     try:
         # Blocking file I/O, once, before the server is ready.
-        token_key = load_token_key(settings.data_dir, settings.token_key, settings.token_key_file)
+        token_key = load_token_key(
+            settings.data_dir,
+            settings.token_key,
+            settings.token_key_file,
+            shared=not url.startswith("sqlite"),
+        )
         return await SqlStore.open(url, token_key, idempotency_ttl_s=settings.idempotency_ttl_s)
     except StoreConfigError as exc:
         raise SettingsError(str(exc)) from exc

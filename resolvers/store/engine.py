@@ -86,16 +86,29 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
+# The driver errors that are about our SQL or our data, never about the database's health.
+OURS = (
+    sqlalchemy.exc.IntegrityError,
+    sqlalchemy.exc.ProgrammingError,
+    sqlalchemy.exc.DataError,
+    sqlalchemy.exc.NotSupportedError,
+)
+
+
 @contextlib.contextmanager
 def unavailable_as(url: URL | str) -> Iterator[None]:
     """Translate "the database did not answer" into `StoreUnavailableError`, naming it.
 
-    Only connection-level failures: an SQL mistake (a bug) stays a bug.
+    Only failures of the database or the way to it (refused, no such database, bad password,
+    gone away): an SQL mistake or a broken constraint (a bug, or a race a caller handles)
+    stays what it is.
     """
     where = shown(url) if isinstance(url, URL) else url
     try:
         yield
-    except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError) as exc:
+    except OURS:
+        raise
+    except sqlalchemy.exc.DBAPIError as exc:
         raise StoreUnavailableError(f"database {where}: {_reason(exc)}") from exc
     except sqlalchemy.exc.TimeoutError as exc:
         raise StoreUnavailableError(f"database {where}: no free connection in time") from exc

@@ -20,9 +20,17 @@ KEY_FILE = "token.key"
 
 
 def load_token_key(
-    data_dir: str | Path, token_key: str | None = None, token_key_file: str | None = None
+    data_dir: str | Path,
+    token_key: str | None = None,
+    token_key_file: str | None = None,
+    *,
+    shared: bool = False,
 ) -> MultiFernet:
-    """Blocking file I/O: call it once at start-up."""
+    """The key from the settings, else the one kept in `data_dir` (made on first use).
+
+    `shared`: the database is shared by replicas, which must all hold the same key.
+    Blocking file I/O: call it once at start-up.
+    """
     if token_key:
         return _keys(token_key, "setting 'token_key'")
     if token_key_file:
@@ -33,10 +41,10 @@ def load_token_key(
                 f"setting 'token_key_file': cannot read {token_key_file}: {exc.strerror}"
             ) from exc
         return _keys(text, f"setting 'token_key_file' ({token_key_file})")
-    return _keys(_kept_key(Path(data_dir)), f"the kept key {Path(data_dir) / KEY_FILE}")
+    return _keys(_kept_key(Path(data_dir), shared), f"the kept key {Path(data_dir) / KEY_FILE}")
 
 
-def _kept_key(data_dir: Path) -> str:
+def _kept_key(data_dir: Path, shared: bool) -> str:
     path = data_dir / KEY_FILE
     try:
         return path.read_text()
@@ -51,7 +59,14 @@ def _kept_key(data_dir: Path) -> str:
         return path.read_text()
     with os.fdopen(fd, "wb") as file:
         file.write(key + b"\n")
-    log.info("generated a token encryption key in %s (set token_key to use your own)", path)
+    if shared:
+        log.warning(
+            "generated a token encryption key in %s: replicas sharing this database cannot "
+            "read each other's vendor tokens unless all are given one token_key",
+            path,
+        )
+    else:
+        log.info("generated a token encryption key in %s (set token_key to use your own)", path)
     return key.decode()
 
 
