@@ -42,10 +42,12 @@ class SqlStore:
         try:
             if migrate:
                 await upgrade(engine)
+            store = cls(engine, token_key, idempotency_ttl_s=idempotency_ttl_s)
+            await store.tokens.know_accounts()
         except BaseException:
             await engine.dispose()
             raise
-        return cls(engine, token_key, idempotency_ttl_s=idempotency_ttl_s)
+        return store
 
     async def close(self) -> None:
         await self.engine.dispose()

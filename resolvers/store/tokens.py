@@ -4,6 +4,11 @@ A token that cannot be read (another key, a damaged row) or a database that does
 answer counts as no stored token: the connector logs in again rather than failing reads.
 A save that fails is logged and the token lives on in memory; raising would lose a
 refresh token the vendor has already rotated.
+
+Which accounts have stored tokens is read once when the store opens (`know_accounts`): the
+first renewal of an account with nothing stored then goes straight to the vendor, as fast
+as before there was a database (an account another replica stores later is logged in again
+here, which costs one login and nothing else).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 
+import sqlalchemy as sa
 from cryptography.fernet import InvalidToken, MultiFernet
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -28,9 +34,18 @@ class SqlTokenStorage(Repository):
         super().__init__(engine)
         self._fernet = fernet
         self._unreadable: set[str] = set()  # accounts already logged as unreadable
+        self._stored: set[str] | None = None  # accounts with a row; None: ask every time
+
+    async def know_accounts(self) -> None:
+        """Read which accounts have stored tokens (not the tokens: those are read fresh)."""
+        async with self._begin() as connection:
+            accounts = await connection.scalars(sa.select(vendor_tokens.c.account))
+            self._stored = set(accounts)
 
     async def load(self, key: str) -> TokenSet | None:
         table = vendor_tokens
+        if self._stored is not None and key not in self._stored:
+            return None
         try:
             async with self._begin() as connection:
                 ciphertext = await connection.scalar(
@@ -80,3 +95,5 @@ class SqlTokenStorage(Repository):
             log.warning("tokens for %s kept in memory only, not stored (%s)", key, exc)
             return
         self._unreadable.discard(key)
+        if self._stored is not None:
+            self._stored.add(key)
