@@ -11,7 +11,7 @@ from resolvers.bus import EventBus, LocalBus
 from resolvers.cache import VendorCache
 from resolvers.coordinators import Coordinators
 from resolvers.sitemap import SiteMap
-from resolvers.store import MemoryStore, Store
+from resolvers.store import Store
 from resolvers.tasks import BackgroundTasks
 
 if TYPE_CHECKING:
@@ -29,10 +29,10 @@ class Services:
     remotelock: RemoteLockClient
     butlr: ButlrClient
     site_map: SiteMap
+    store: Store
     cache: VendorCache = field(default_factory=VendorCache)
     # Cache keys start with (vendor, account) so one account never reads another's data.
     accounts: dict[str, str] = field(default_factory=dict)
-    store: Store = field(default_factory=MemoryStore)
     bus: EventBus = field(default_factory=LocalBus)
     tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
     coordinators: Coordinators = field(init=False)

@@ -22,10 +22,12 @@ from strawberry.http import GraphQLHTTPResponse
 from resolvers.checks import ADMIT_ALL, ObjectChecks
 from resolvers.context import RequestContext, VendorEndpoint
 from resolvers.services import Services
+from resolvers.store.sql import SqlStore
 from schema import schema
 from server.backends import Backends, open_backends
 from server.heap import frozen_heap
 from server.settings import Settings
+from server.store import open_store
 from server.vendors import build_services
 
 
@@ -38,11 +40,12 @@ class AppState:
     http: aiohttp.ClientSession | None = None
     backends: Backends | None = None
     services: Services | None = None
+    store: SqlStore | None = None  # opened and migrated: readiness waits for it
     graphql_requests: int = 0
 
     @property
     def ready(self) -> bool:
-        return self.services is not None
+        return self.services is not None and self.store is not None
 
 
 RENEWAL_HEAD_START_S = 0.002
@@ -120,14 +123,19 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         state.http = aiohttp.ClientSession()
         try:
+            # Migrated before anything else: no request ever meets an old schema.
+            state.store = await open_store(settings)
             state.backends = await open_backends(settings, state.http)
-            state.services = build_services(settings, state.backends, state.http)
+            state.services = build_services(settings, state.backends, state.http, store=state.store)
             with frozen_heap():
                 yield
         finally:
             if state.services is not None:
                 await state.services.close()
             state.services = None
+            if state.store is not None:
+                await state.store.close()
+                state.store = None
             if state.backends is not None:
                 await state.backends.close()
                 state.backends = None

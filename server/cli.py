@@ -1,4 +1,4 @@
-"""The `concierge` command: `serve`, `sandbox` and `schema`."""
+"""The `concierge` command: `serve`, `sandbox`, `schema` and `db`."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines are per plugin
     try:
         code: int = args.run(args)
     except SettingsError as exc:
@@ -71,6 +72,15 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the GraphQL SDL")
     schema.set_defaults(run=_schema)
+
+    db = commands.add_parser("db", help="the store's database")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_commands.add_parser("upgrade", help="apply every migration not yet applied")
+    upgrade.add_argument("--config", help="TOML settings file (see README)")
+    upgrade.set_defaults(run=_db_upgrade)
+    current = db_commands.add_parser("current", help="show the database's migration revision")
+    current.add_argument("--config", help="TOML settings file (see README)")
+    current.set_defaults(run=_db_current)
     return parser
 
 
@@ -89,6 +99,7 @@ def _serve(args: argparse.Namespace) -> int:
         load_site_map(settings.site_map_file)
     if settings.sandbox_url:
         asyncio.run(_check_sandbox(settings))
+    _run(_check_store(settings))  # fail before binding a port: one line, not a traceback
     _describe(settings)
     uvicorn.run(
         create_app(settings),
@@ -107,6 +118,45 @@ async def _check_sandbox(settings: Settings) -> None:
     async with aiohttp.ClientSession() as http:
         assert settings.sandbox_url is not None
         await fetch_json(http, settings.sandbox_url.rstrip("/"))
+
+
+async def _check_store(settings: Settings) -> None:
+    from resolvers.store.errors import StoreUnavailableError
+    from server.store import migrate
+
+    try:
+        await migrate(settings)
+    except StoreUnavailableError as exc:
+        raise SettingsError(str(exc)) from exc
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from resolvers.store.errors import StoreUnavailableError
+    from server.store import migrate
+
+    try:
+        where, revision = asyncio.run(migrate(load_settings(args.config)))
+    except StoreUnavailableError as exc:
+        print(f"concierge: {exc}", file=sys.stderr)
+        return 1
+    print(f"{where}: at revision {revision}")
+    return 0
+
+
+def _db_current(args: argparse.Namespace) -> int:
+    from resolvers.store.errors import StoreUnavailableError
+    from server.store import revisions
+
+    try:
+        where, revision, newest = asyncio.run(revisions(load_settings(args.config)))
+    except StoreUnavailableError as exc:
+        print(f"concierge: {exc}", file=sys.stderr)
+        return 1
+    state = (
+        "up to date" if revision == newest else f"newest is {newest}: run `concierge db upgrade`"
+    )
+    print(f"{where}: at revision {revision or 'none'} ({state})")
+    return 0
 
 
 def _describe(settings: Settings) -> None:

@@ -9,6 +9,10 @@ TOML layout (every key optional)::
     port = 8000
     sandbox_url = "http://127.0.0.1:8700/_control"   # use a running `concierge sandbox`
     demo_activity_s = 20                             # embedded sandbox: live demo events
+    data_dir = ".concierge"                          # the SQLite file and generated token key
+    database_url = "postgresql://db/concierge"       # default: sqlite:///<data_dir>/concierge.db
+    token_key_file = "/run/secrets/token.key"         # or token_key: Fernet key(s), newest first
+    idempotency_ttl_s = 86400                        # how long an idempotency key is remembered
     site_map_file = "site-map.json"                  # cross-vendor joins (JSON or TOML)
     reference_ttl_s = 300                            # cache: buildings, units, doors, rooms...
     live_ttl_s = 10                                  # cache: occupancy, lock state, calls
@@ -24,6 +28,8 @@ Environment: `CONCIERGE_HOST`, `CONCIERGE_PORT`, `CONCIERGE_SANDBOX_URL`,
 `CONCIERGE_DEMO_ACTIVITY_S`, `CONCIERGE_SITE_MAP_FILE`, `CONCIERGE_REFERENCE_TTL_S`,
 `CONCIERGE_LIVE_TTL_S`, `CONCIERGE_REQUEST_TIMEOUT_S`, and per vendor `CONCIERGE_<VENDOR>_<KEY>`
 (e.g. `CONCIERGE_REMOTELOCK_CLIENT_SECRET`).
+The store: `CONCIERGE_DATA_DIR`, `CONCIERGE_DATABASE_URL`, `CONCIERGE_TOKEN_KEY`,
+`CONCIERGE_TOKEN_KEY_FILE`, `CONCIERGE_IDEMPOTENCY_TTL_S`.
 """
 
 from __future__ import annotations
@@ -31,10 +37,10 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlsplit, urlunsplit
 
 VENDORS = ("butterflymx", "remotelock", "butlr")
 SECRET_KEYS = frozenset({"client_secret", "password", "refresh_token", "secret"})
@@ -82,6 +88,12 @@ class Settings:
     sandbox_url: str | None = None  # control URL of a standalone sandbox
     demo_activity_s: float = 20.0  # embedded sandbox: seconds between ambient demo events
     seed: int = 42
+    # The store; a relative data_dir is taken from the working directory at start-up.
+    data_dir: str = ".concierge"
+    database_url: str | None = None  # None: a SQLite file, concierge.db, in data_dir
+    token_key: str | None = None  # Fernet key(s) for vendor tokens at rest; a secret
+    token_key_file: str | None = None  # neither: a key generated once in data_dir/token.key
+    idempotency_ttl_s: float = 24 * 3600.0
     site_map_file: str | None = None  # otherwise the sandbox's site map (or none)
     reference_ttl_s: float = 300.0
     live_ttl_s: float = 10.0
@@ -97,6 +109,26 @@ class Settings:
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{f.name}={_masked(f.name, getattr(self, f.name))!r}" for f in fields(self)
+        )
+        return f"Settings({shown})"
+
+
+def _masked(name: str, value: Any) -> Any:
+    """Secrets out of `repr`: the token key, and a password inside the database URL."""
+    if value is None:
+        return None
+    if name == "token_key":
+        return "***"
+    if name == "database_url":
+        parts = urlsplit(str(value))
+        if parts.password is not None:
+            netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+            return urlunsplit(parts._replace(netloc=netloc))
+    return value
 
 
 def load_settings(
@@ -123,6 +155,7 @@ def load_settings(
             raise SettingsError(f"setting {key!r} must be {cast.__name__}, got {raw!r}") from exc
 
     known = {"host", "port", "sandbox_url", "demo_activity_s", "seed", "vendors"}
+    known |= {"data_dir", "database_url", "token_key", "token_key_file", "idempotency_ttl_s"}
     known |= {"site_map_file", "reference_ttl_s", "live_ttl_s", "request_timeout_s"}
     unknown = set(data) - known
     if unknown:
@@ -151,6 +184,11 @@ def load_settings(
         sandbox_url=pick("sandbox_url", str),
         demo_activity_s=pick("demo_activity_s", float),
         seed=pick("seed", int),
+        data_dir=pick("data_dir", str),
+        database_url=pick("database_url", str),
+        token_key=pick("token_key", str),
+        token_key_file=pick("token_key_file", str),
+        idempotency_ttl_s=pick("idempotency_ttl_s", float),
         site_map_file=pick("site_map_file", str),
         reference_ttl_s=pick("reference_ttl_s", float),
         live_ttl_s=pick("live_ttl_s", float),

@@ -18,7 +18,7 @@ from connectors.remotelock.config import RemoteLockConfig
 from resolvers.cache import VendorCache
 from resolvers.services import Services
 from resolvers.sitemap import SiteMap, SiteMapError
-from resolvers.store import MemoryStore, Store
+from resolvers.store import Store
 from server.backends import Backends
 from server.settings import Settings, SettingsError, VendorSettings
 
@@ -28,11 +28,10 @@ def build_services(
     backends: Backends,
     session: aiohttp.ClientSession,
     *,
-    store: Store | None = None,
+    store: Store,
 ) -> Services:
-    """One client per vendor on the shared `session`, their tokens kept in `store`; a
-    config mistake names the setting."""
-    store = store or MemoryStore()
+    """One client per vendor on the shared `session`, their tokens kept in `store` (the
+    lifespan opens it); a config mistake names the setting."""
     storage = store.tokens
     site_map = load_site_map(settings.site_map_file) if settings.site_map_file else None
     try:

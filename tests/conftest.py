@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 import uvicorn
 
+from resolvers.store.sql import SqlStore
 from sandbox.app import Sandbox
 from sandbox.dataset import DatasetSpec
 from server.app import ChecksFor, admit_all, create_app
 from server.settings import Settings
+from server.store import open_store
 from tests.schema.graphs import Graph
 
 
@@ -105,3 +108,20 @@ async def concierge_url(concierge_settings: Settings, checks_for: ChecksFor) -> 
 async def graph(concierge_url: str, http: aiohttp.ClientSession) -> Graph:
     """A GraphQL client for a live server (see `concierge_url`)."""
     return Graph(concierge_url, http)
+
+
+@pytest.fixture(autouse=True)
+def own_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test runs in its own directory, so the default data directory (`./.concierge`:
+    the SQLite store and its token key) is new for every server a test starts."""
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
+    """A migrated store on a fresh SQLite file, for tests that build services themselves."""
+    opened = await open_store(Settings(data_dir=str(tmp_path / "store")))
+    try:
+        yield opened
+    finally:
+        await opened.close()

@@ -1,16 +1,23 @@
-"""The store: state that must outlive a request (and, once persistent, a restart).
+"""The store: state that must outlive a request and a restart.
 
-Today it holds vendor tokens in memory behind the connectors' `TokenStorage` seam. The
-mutations issue backs it with SQLAlchemy (SQLite by default, PostgreSQL for replicas)
-and adds idempotency records, unlock attempts, visitor keys, webhook event IDs seen and
-the audit log, each as a repository attribute beside `tokens`.
+Vendor tokens (encrypted), idempotency records, unlock attempts, visitor keys, webhook
+event IDs seen and the audit log, each a repository on one SQLAlchemy async engine:
+a SQLite file by default, PostgreSQL for several replicas (`sql.SqlStore`). Records go
+in and come out as the dataclasses of `records`; failures are the tree in `errors`.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from connectors.tokens import MemoryTokenStorage, TokenStorage
+from connectors.tokens import TokenStorage
+
+if TYPE_CHECKING:
+    from resolvers.store.attempts import UnlockAttempts
+    from resolvers.store.audit import AuditLog
+    from resolvers.store.idempotency import IdempotencyRecords
+    from resolvers.store.keys import VisitorKeys
+    from resolvers.store.webhooks import WebhookEvents
 
 
 class Store(Protocol):
@@ -19,21 +26,22 @@ class Store(Protocol):
         """Vendor token sets by account key (refresh tokens rotate: saved before use)."""
         ...
 
+    @property
+    def idempotency(self) -> IdempotencyRecords: ...
+
+    @property
+    def attempts(self) -> UnlockAttempts: ...
+
+    @property
+    def keys(self) -> VisitorKeys: ...
+
+    @property
+    def webhook_events(self) -> WebhookEvents: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
     async def close(self) -> None: ...
 
 
-class MemoryStore:
-    """Everything in this process's memory: lost on restart (the demo default for now)."""
-
-    def __init__(self) -> None:
-        self._tokens = MemoryTokenStorage()
-
-    @property
-    def tokens(self) -> TokenStorage:
-        return self._tokens
-
-    async def close(self) -> None:
-        return None
-
-
-__all__ = ["MemoryStore", "Store"]
+__all__ = ["Store"]

@@ -6,6 +6,7 @@ import aiohttp
 
 from connectors.policy import remaining
 from resolvers.context import RequestContext
+from resolvers.store.sql import SqlStore
 from server.backends import open_backends
 from server.settings import Settings
 from server.vendors import build_services
@@ -13,10 +14,10 @@ from tests.conftest import RunningSandbox
 
 
 async def test_operations_and_events_get_their_own_loaders_and_budget(
-    sandbox: RunningSandbox, http: aiohttp.ClientSession
+    sandbox: RunningSandbox, http: aiohttp.ClientSession, store: SqlStore
 ) -> None:
     settings = Settings(sandbox_url=sandbox.control_url, demo_activity_s=0)
-    services = build_services(settings, await open_backends(settings, http), http)
+    services = build_services(settings, await open_backends(settings, http), http, store=store)
     connection = RequestContext(services=services, timeout_s=2.0)
 
     first, second = connection.for_operation(), connection.for_operation()
@@ -25,9 +26,7 @@ async def test_operations_and_events_get_their_own_loaders_and_budget(
     assert first.services is connection.services
 
     # A subscription resolving its next event: what the last event loaded is not reused.
-    units = await first.access.units_by_building.load(
-        (await first.access.all_buildings())[0].id
-    )
+    units = await first.access.units_by_building.load((await first.access.all_buildings())[0].id)
     assert units
     loaders = first.access
     token = first.next_event()

@@ -9,6 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from resolvers.store.sql import SqlStore
 from server.backends import open_backends
 from server.settings import Settings
 from server.vendors import build_services
@@ -75,10 +76,10 @@ async def test_a_vendor_refusing_logins_fails_only_its_own_fields(
 
 
 async def test_after_a_failed_login_requests_leave_the_vendor_alone_for_a_while(
-    sandbox: RunningSandbox, http: aiohttp.ClientSession
+    sandbox: RunningSandbox, http: aiohttp.ClientSession, store: SqlStore
 ) -> None:
     settings = Settings(sandbox_url=sandbox.control_url)
-    services = build_services(settings, await open_backends(settings, http), http)
+    services = build_services(settings, await open_backends(settings, http), http, store=store)
     await sandbox.control("PATCH", "/faults/butlr", json={"error_rate": 1})
 
     first = services.renew_tokens()

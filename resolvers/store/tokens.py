@@ -1,0 +1,99 @@
+"""Vendor token sets, encrypted at rest (Fernet), behind the connectors' `TokenStorage`.
+
+A token that cannot be read (another key, a damaged row) or a database that does not
+answer counts as no stored token: the connector logs in again rather than failing reads.
+A save that fails is logged and the token lives on in memory; raising would lose a
+refresh token the vendor has already rotated.
+
+Which accounts have stored tokens is read once when the store opens (`know_accounts`): the
+first renewal of an account with nothing stored then goes straight to the vendor, as fast
+as before there was a database (an account another replica stores later is logged in again
+here, which costs one login and nothing else).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import sqlalchemy as sa
+from cryptography.fernet import InvalidToken, MultiFernet
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from connectors.tokens import TokenSet
+from resolvers.store.clock import utcnow
+from resolvers.store.errors import StoreUnavailableError
+from resolvers.store.repository import Repository
+from resolvers.store.tables import vendor_tokens
+
+log = logging.getLogger(__name__)
+
+
+class SqlTokenStorage(Repository):
+    def __init__(self, engine: AsyncEngine, fernet: MultiFernet) -> None:
+        super().__init__(engine)
+        self._fernet = fernet
+        self._unreadable: set[str] = set()  # accounts already logged as unreadable
+        self._stored: set[str] | None = None  # accounts with a row; None: ask every time
+
+    async def know_accounts(self) -> None:
+        """Read which accounts have stored tokens (not the tokens: those are read fresh)."""
+        async with self._begin() as connection:
+            accounts = await connection.scalars(sa.select(vendor_tokens.c.account))
+            self._stored = set(accounts)
+
+    async def load(self, key: str) -> TokenSet | None:
+        table = vendor_tokens
+        if self._stored is not None and key not in self._stored:
+            return None
+        try:
+            async with self._begin() as connection:
+                ciphertext = await connection.scalar(
+                    table.select()
+                    .with_only_columns(table.c.ciphertext)
+                    .where(table.c.account == key)
+                )
+        except StoreUnavailableError as exc:
+            log.warning("stored tokens for %s not read (%s): logging in again", key, exc)
+            return None
+        if ciphertext is None:
+            return None
+        try:
+            plain = self._fernet.decrypt(str(ciphertext).encode())
+        except InvalidToken:
+            if key not in self._unreadable:
+                self._unreadable.add(key)
+                log.warning(
+                    "stored tokens for %s do not decrypt with this token key: logging in again",
+                    key,
+                )
+            return None
+        data = json.loads(plain)
+        return TokenSet(
+            access_token=data["access_token"],
+            expires_at=float(data["expires_at"]),
+            refresh_token=data.get("refresh_token"),
+        )
+
+    async def save(self, key: str, tokens: TokenSet) -> None:
+        plain = json.dumps(
+            {
+                "access_token": tokens.access_token,
+                "expires_at": tokens.expires_at,
+                "refresh_token": tokens.refresh_token,
+            }
+        )
+        values = {
+            "account": key,
+            "ciphertext": self._fernet.encrypt(plain.encode()).decode(),
+            "updated_at": utcnow(),
+        }
+        try:
+            async with self._begin() as connection:
+                await connection.execute(self._upsert(vendor_tokens, values, ["account"]))
+        except StoreUnavailableError as exc:
+            log.warning("tokens for %s kept in memory only, not stored (%s)", key, exc)
+            return
+        self._unreadable.discard(key)
+        if self._stored is not None:
+            self._stored.add(key)
