@@ -44,10 +44,12 @@ class UnlockAttempts(Repository):
         principal: str,
         vendor: str,
         tenant_id: str | None = None,
+        attempt_id: str | None = None,
     ) -> UnlockAttempt:
-        """A new attempt, PENDING: written before the vendor is called."""
+        """A new attempt, PENDING: written before the vendor is called. `attempt_id` lets
+        an idempotent caller name it ahead, so concurrent replays can find it."""
         attempt = UnlockAttempt(
-            id=str(uuid.uuid4()),
+            id=attempt_id or str(uuid.uuid4()),
             door_key=door_key,
             action=action,
             tenant_id=tenant_id,

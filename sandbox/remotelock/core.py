@@ -51,6 +51,7 @@ class Core:
         self.clock = ctx.clock
         self.world = ctx.world
         self.ids = Ids(rng)
+        self.unresponsive: set[str] = set()  # locks that take commands but never report
         self.credentials = Credentials(
             client_id=self.ids.hex(64),
             client_secret=self.ids.hex(64),
@@ -105,7 +106,7 @@ class Core:
         event_id, relock_id = self.ids.uuid(), self.ids.uuid()
 
         def confirm() -> None:
-            if device.id not in self.store.devices:
+            if device.id not in self.store.devices or device.id in self.unresponsive:
                 return
             if not attrs["connected"]:
                 # Reference silent: commands to offline locks are undocumented; the API still

@@ -89,7 +89,22 @@ def build_scenarios(core: Core) -> dict[str, Scenario]:
         )
         return _result(core, event, device)
 
-    return {"lock_event": lock_event, "battery_low": battery_low, "connectivity": connectivity}
+    async def unresponsive(params: dict[str, Any]) -> dict[str, Any]:
+        device = _device(core, params)
+        silent = params.get("unresponsive", True)
+        if not isinstance(silent, bool):
+            raise ScenarioError("`unresponsive` must be true or false")
+        # Not in the reference: a lock that takes commands but never reports back (a
+        # jammed radio link the cloud has not noticed), so callers can test their timeouts.
+        (core.unresponsive.add if silent else core.unresponsive.discard)(device.id)
+        return {"device_id": device.id, "unresponsive": silent}
+
+    return {
+        "lock_event": lock_event,
+        "battery_low": battery_low,
+        "connectivity": connectivity,
+        "unresponsive": unresponsive,
+    }
 
 
 def ambient_step(core: Core, rng: random.Random) -> None:
