@@ -34,6 +34,9 @@ class RequestContext:
     vendors: list[VendorEndpoint] = field(default_factory=list)
     sandbox_control_url: str | None = None
     checks: ObjectChecks = ADMIT_ALL
+    # Who is asking: scopes idempotency keys and signs the audit log (the authorization
+    # issue sets it from the request's credentials).
+    principal: str = "demo"
     # Vendor time budget of one operation (or one subscription event).
     timeout_s: float = 5.0
     access: AccessLoaders = field(init=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Any
 
-from resolvers import access, activity, doors, occupancy
+from resolvers import access, activity, doors, occupancy, unlocks
 from resolvers.context import RequestContext
 
 Lookup = Callable[[RequestContext, list[str]], Awaitable[Sequence[Any]]]
@@ -27,6 +27,7 @@ LOOKUPS: dict[str, Lookup] = {
     "DoorRelease": activity.door_releases_by_id,
     "Keychain": activity.keychains_by_id,
     "AccessGuest": activity.access_guests_by_id,
+    "UnlockAttempt": unlocks.attempts_by_id,
 }
 
 

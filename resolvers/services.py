@@ -23,6 +23,16 @@ if TYPE_CHECKING:
 RENEWAL_BACKOFF_S = 10.0
 
 
+@dataclass(frozen=True)
+class ActionPolicy:
+    """Timing of physical actions (unlock, lock) after the vendor took the command."""
+
+    confirm_timeout_s: float = 30.0  # from the attempt's start to TIMED_OUT
+    confirm_poll_s: float = 1.0  # between looks at the vendor's records
+    replay_wait_s: float = 30.0  # how long a concurrent replay waits for the first answer
+    vendor_budget_s: float = 5.0  # vendor time of one look
+
+
 @dataclass
 class Services:
     butterflymx: ButterflyMXClient
@@ -35,6 +45,7 @@ class Services:
     accounts: dict[str, str] = field(default_factory=dict)
     bus: EventBus = field(default_factory=LocalBus)
     tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
+    actions: ActionPolicy = field(default_factory=ActionPolicy)
     coordinators: Coordinators = field(init=False)
 
     def __post_init__(self) -> None:

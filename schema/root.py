@@ -23,6 +23,7 @@ from schema.errors import OperationScope, VendorErrors, log_errors
 from schema.execution import install
 from schema.graph import objects
 from schema.me import Me
+from schema.mutations import Mutation
 from schema.occupancy import Hive, Occupancy, OccupancySample, Room, Sensor, Space
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
@@ -103,6 +104,7 @@ class ConciergeSchema(strawberry.federation.Schema):
 
 schema = ConciergeSchema(
     query=Query,
+    mutation=Mutation,
     types=[
         *ENTITIES,
         Address,

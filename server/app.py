@@ -20,6 +20,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 
 from resolvers.checks import ADMIT_ALL, ObjectChecks
+from resolvers.confirmations import resume_confirmations
 from resolvers.context import RequestContext, VendorEndpoint
 from resolvers.services import Services
 from resolvers.store.sql import SqlStore
@@ -127,6 +128,8 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
             state.store = await open_store(settings)
             state.backends = await open_backends(settings, state.http)
             state.services = build_services(settings, state.backends, state.http, store=state.store)
+            # Attempts a previous run left unsettled are watched again, never resent.
+            await resume_confirmations(state.services)
             with frozen_heap():
                 yield
         finally:

@@ -13,6 +13,7 @@ TOML layout (every key optional)::
     database_url = "postgresql://db/concierge"       # default: sqlite:///<data_dir>/concierge.db
     token_key_file = "/run/secrets/token.key"         # or token_key: Fernet key(s), newest first
     idempotency_ttl_s = 86400                        # how long an idempotency key is remembered
+    unlock_confirm_timeout_s = 30                    # an unlock not confirmed by then: TIMED_OUT
     site_map_file = "site-map.json"                  # cross-vendor joins (JSON or TOML)
     reference_ttl_s = 300                            # cache: buildings, units, doors, rooms...
     live_ttl_s = 10                                  # cache: occupancy, lock state, calls
@@ -29,7 +30,7 @@ Environment: `CONCIERGE_HOST`, `CONCIERGE_PORT`, `CONCIERGE_SANDBOX_URL`,
 `CONCIERGE_LIVE_TTL_S`, `CONCIERGE_REQUEST_TIMEOUT_S`, and per vendor `CONCIERGE_<VENDOR>_<KEY>`
 (e.g. `CONCIERGE_REMOTELOCK_CLIENT_SECRET`).
 The store: `CONCIERGE_DATA_DIR`, `CONCIERGE_DATABASE_URL`, `CONCIERGE_TOKEN_KEY`,
-`CONCIERGE_TOKEN_KEY_FILE`, `CONCIERGE_IDEMPOTENCY_TTL_S`.
+`CONCIERGE_TOKEN_KEY_FILE`, `CONCIERGE_IDEMPOTENCY_TTL_S`; `CONCIERGE_UNLOCK_CONFIRM_TIMEOUT_S`.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class Settings:
     token_key: str | None = None  # Fernet key(s) for vendor tokens at rest; a secret
     token_key_file: str | None = None  # neither: a key generated once in data_dir/token.key
     idempotency_ttl_s: float = 24 * 3600.0
+    unlock_confirm_timeout_s: float = 30.0
     site_map_file: str | None = None  # otherwise the sandbox's site map (or none)
     reference_ttl_s: float = 300.0
     live_ttl_s: float = 10.0
@@ -156,6 +158,7 @@ def load_settings(
 
     known = {"host", "port", "sandbox_url", "demo_activity_s", "seed", "vendors"}
     known |= {"data_dir", "database_url", "token_key", "token_key_file", "idempotency_ttl_s"}
+    known |= {"unlock_confirm_timeout_s"}
     known |= {"site_map_file", "reference_ttl_s", "live_ttl_s", "request_timeout_s"}
     unknown = set(data) - known
     if unknown:
@@ -189,6 +192,7 @@ def load_settings(
         token_key=pick("token_key", str),
         token_key_file=pick("token_key_file", str),
         idempotency_ttl_s=pick("idempotency_ttl_s", float),
+        unlock_confirm_timeout_s=pick("unlock_confirm_timeout_s", float),
         site_map_file=pick("site_map_file", str),
         reference_ttl_s=pick("reference_ttl_s", float),
         live_ttl_s=pick("live_ttl_s", float),

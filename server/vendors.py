@@ -16,7 +16,7 @@ from connectors.butterflymx.config import ButterflyMXConfig
 from connectors.remotelock.client import build_client as build_remotelock
 from connectors.remotelock.config import RemoteLockConfig
 from resolvers.cache import VendorCache
-from resolvers.services import Services
+from resolvers.services import ActionPolicy, Services
 from resolvers.sitemap import SiteMap, SiteMapError
 from resolvers.store import Store
 from server.backends import Backends
@@ -47,6 +47,10 @@ def build_services(
         site_map=site_map or SiteMap.from_dict(backends.site_map or {}),
         cache=VendorCache(reference_ttl_s=settings.reference_ttl_s, live_ttl_s=settings.live_ttl_s),
         store=store,
+        actions=ActionPolicy(
+            confirm_timeout_s=settings.unlock_confirm_timeout_s,
+            vendor_budget_s=settings.request_timeout_s,
+        ),
         accounts={
             "butterflymx": bmx.token_key,
             "remotelock": rl.account or rl.client_id,

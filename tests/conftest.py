@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,10 +85,12 @@ def checks_for() -> ChecksFor:
     return admit_all
 
 
-@pytest.fixture
-async def concierge_url(concierge_settings: Settings, checks_for: ChecksFor) -> AsyncIterator[str]:
-    """A real Concierge server (uvicorn on a loopback port) with its embedded sandbox."""
-    app = create_app(concierge_settings, checks_for=checks_for)
+@contextlib.asynccontextmanager
+async def running_server(
+    settings: Settings, checks_for: ChecksFor = admit_all
+) -> AsyncIterator[str]:
+    """A real Concierge server (uvicorn on a loopback port) until the block ends: its URL."""
+    app = create_app(settings, checks_for=checks_for)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
@@ -102,6 +105,13 @@ async def concierge_url(concierge_settings: Settings, checks_for: ChecksFor) -> 
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, timeout=15)
+
+
+@pytest.fixture
+async def concierge_url(concierge_settings: Settings, checks_for: ChecksFor) -> AsyncIterator[str]:
+    """A real Concierge server with its embedded sandbox (see `concierge_settings`)."""
+    async with running_server(concierge_settings, checks_for) as url:
+        yield url
 
 
 @pytest.fixture

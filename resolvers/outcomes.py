@@ -1,0 +1,54 @@
+"""What a mutation can refuse with: typed, actionable errors the schema turns into union
+members. Raised before anything is asked of a vendor, except `VendorRefusedError`.
+
+    ActionError
+     ├── NotFoundError            no such object (or not one this request may see)
+     ├── InvalidInputError        input that cannot work; `field` names it
+     ├── DoorNotCapableError      the door's vendor cannot do that to it
+     ├── DoorOfflineError         the lock is not connected: the command could not land
+     ├── IdempotencyConflictError the key was first used for other input
+     └── VendorRefusedError       the vendor could not be asked (down, rate-limiting): retry
+"""
+
+from __future__ import annotations
+
+
+class ActionError(Exception):
+    code = "ACTION_FAILED"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFoundError(ActionError):
+    code = "NOT_FOUND"
+
+
+class InvalidInputError(ActionError):
+    code = "INVALID_INPUT"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class DoorNotCapableError(ActionError):
+    code = "DOOR_NOT_CAPABLE"
+
+
+class DoorOfflineError(ActionError):
+    code = "DOOR_OFFLINE"
+
+
+class IdempotencyConflictError(ActionError):
+    code = "IDEMPOTENCY_CONFLICT"
+
+
+class VendorRefusedError(ActionError):
+    code = "VENDOR_UNAVAILABLE"
+
+    def __init__(self, message: str, vendor: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.vendor = vendor
+        self.retry_after = retry_after

@@ -1,0 +1,97 @@
+"""Mutations that act on doors: `unlockDoor`, `lockDoor` (idempotent, never retried blind)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from resolvers import outcomes, unlocks
+from resolvers.outcomes import ActionError
+from schema.attempts import UnlockAttempt
+from schema.context import Info
+from schema.graph import one
+from schema.results import ActionErrors, error_of
+
+
+@strawberry.input(description="Open a door now.")
+class UnlockDoorInput:
+    door_id: relay.GlobalID
+    tenant_id: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description="On whose behalf: required for ButterflyMX doors, recorded for others.",
+    )
+    idempotency_key: str = strawberry.field(
+        description="Unique per intended unlock: a retry with the same key never unlocks twice."
+    )
+
+
+@strawberry.input(description="Lock a door now (RemoteLock locks).")
+class LockDoorInput:
+    door_id: relay.GlobalID
+    idempotency_key: str = strawberry.field(
+        description="Unique per intended lock: a retry with the same key never locks twice."
+    )
+
+
+@strawberry.type(description="The command was recorded and sent: follow `attempt.status`.")
+class UnlockDoorSuccess:
+    attempt: UnlockAttempt
+
+
+@strawberry.type(description="The command was recorded and sent: follow `attempt.status`.")
+class LockDoorSuccess:
+    attempt: UnlockAttempt
+
+
+UnlockDoorResult = Annotated[UnlockDoorSuccess | ActionErrors, strawberry.union("UnlockDoorResult")]
+LockDoorResult = Annotated[LockDoorSuccess | ActionErrors, strawberry.union("LockDoorResult")]
+
+
+def _node_key(global_id: relay.GlobalID, type_name: str, field: str) -> str:
+    if global_id.type_name != type_name:
+        raise outcomes.InvalidInputError(f"{field} must be the id of a {type_name}", field=field)
+    return global_id.node_id
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Open a door (ButterflyMX access point or lock, RemoteLock).")
+    async def unlock_door(self, info: Info, input: UnlockDoorInput) -> UnlockDoorResult:
+        try:
+            door = _node_key(input.door_id, "Door", "doorId")
+            tenant = (
+                _node_key(input.tenant_id, "Tenant", "tenantId")
+                if input.tenant_id is not None
+                else None
+            )
+            view = await unlocks.act(
+                info.context,
+                action="unlock",
+                door_key=door,
+                tenant_key=tenant,
+                idempotency_key=input.idempotency_key,
+            )
+        except ActionError as exc:
+            return error_of(exc)  # type: ignore[return-value]
+        attempt = one(info, UnlockAttempt, view)
+        assert attempt is not None  # an attempt's own requester may read it
+        return UnlockDoorSuccess(attempt=attempt)
+
+    @strawberry.mutation(description="Lock a door (RemoteLock locks).")
+    async def lock_door(self, info: Info, input: LockDoorInput) -> LockDoorResult:
+        try:
+            door = _node_key(input.door_id, "Door", "doorId")
+            view = await unlocks.act(
+                info.context,
+                action="lock",
+                door_key=door,
+                tenant_key=None,
+                idempotency_key=input.idempotency_key,
+            )
+        except ActionError as exc:
+            return error_of(exc)  # type: ignore[return-value]
+        attempt = one(info, UnlockAttempt, view)
+        assert attempt is not None
+        return LockDoorSuccess(attempt=attempt)
