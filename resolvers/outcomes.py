@@ -7,7 +7,8 @@ members. Raised before anything is asked of a vendor, except `VendorRefusedError
      ├── DoorNotCapableError      the door's vendor cannot do that to it
      ├── DoorOfflineError         the lock is not connected: the command could not land
      ├── IdempotencyConflictError the key was first used for other input
-     └── VendorRefusedError       the vendor could not be asked (down, rate-limiting): retry
+     ├── VendorRefusedError       the vendor could not be asked (down, rate-limiting): retry
+     └── StoreDownError           our database is unreachable: nothing was done, retry later
 """
 
 from __future__ import annotations
@@ -52,3 +53,7 @@ class VendorRefusedError(ActionError):
         super().__init__(message)
         self.vendor = vendor
         self.retry_after = retry_after
+
+
+class StoreDownError(ActionError):
+    code = "SERVICE_UNAVAILABLE"

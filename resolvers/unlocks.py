@@ -40,9 +40,11 @@ from resolvers.outcomes import (
     IdempotencyConflictError,
     InvalidInputError,
     NotFoundError,
+    StoreDownError,
     VendorRefusedError,
 )
 from resolvers.store.clock import utcnow
+from resolvers.store.errors import StoreUnavailableError
 from resolvers.store.records import UnlockAttempt
 
 ATTEMPT_NAMESPACE = uuid.UUID("6f1c7a52-3f0e-4d5e-9a57-1f6b2c0d9e41")
@@ -120,7 +122,16 @@ async def act(
     fingerprint = _fingerprint(action, door_key, tenant_key)
     store = ctx.services.store
     operation = f"{action}Door"
-    claim = await store.idempotency.claim(ctx.principal, idempotency_key, operation, fingerprint)
+    try:
+        claim = await store.idempotency.claim(
+            ctx.principal, idempotency_key, operation, fingerprint
+        )
+    except StoreUnavailableError as exc:
+        # Without the claim, a retry could unlock twice: refuse before the vendor is asked.
+        raise StoreDownError(
+            "Concierge cannot reach its database, so it cannot make this safe to retry; "
+            "nothing was sent to the door. Try again shortly."
+        ) from exc
     attempt_id = str(
         uuid.uuid5(
             ATTEMPT_NAMESPACE,

@@ -51,6 +51,11 @@ class VendorUnavailableError(UserError):
     )
 
 
+@strawberry.type(description="Concierge's own database is unreachable; nothing was done.")
+class ServiceUnavailableError(UserError):
+    pass
+
+
 ActionErrors = (
     NotFoundError
     | InvalidInputError
@@ -58,6 +63,7 @@ ActionErrors = (
     | DoorOfflineError
     | IdempotencyConflictError
     | VendorUnavailableError
+    | ServiceUnavailableError
 )
 
 
@@ -73,5 +79,6 @@ def error_of(exc: outcomes.ActionError) -> UserError:
         outcomes.DoorNotCapableError: DoorNotCapableError,
         outcomes.DoorOfflineError: DoorOfflineError,
         outcomes.IdempotencyConflictError: IdempotencyConflictError,
+        outcomes.StoreDownError: ServiceUnavailableError,
     }
     return kinds.get(type(exc), NotFoundError)(message=exc.message, code=exc.code)

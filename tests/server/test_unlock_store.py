@@ -10,7 +10,10 @@ from typing import Any
 
 import aiohttp
 import pytest
+import sqlalchemy as sa
 from cryptography.fernet import Fernet
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from server.settings import Settings
 from server.store import open_store
@@ -87,3 +90,53 @@ async def test_two_replicas_on_one_postgresql_send_one_unlock_for_twenty_request
 
 def _attempt_key(global_id: str) -> str:
     return base64.b64decode(global_id).decode().split(":", 1)[1]
+
+
+@pytest.mark.requires_postgres
+async def test_with_the_database_gone_unlocks_are_refused_clearly_and_reads_go_on(
+    sandbox: RunningSandbox, http: aiohttp.ClientSession, tmp_path: Path
+) -> None:
+    async with fresh_postgres_database() as database_url:
+        settings = Settings(
+            sandbox_url=sandbox.control_url,
+            demo_activity_s=0,
+            database_url=database_url,
+            token_key=Fernet.generate_key().decode(),
+            data_dir=str(tmp_path / "data"),
+        )
+        async with running_server(settings) as url:
+            graph = Graph(url, http)
+            door = await _door(graph)
+            await _cut_off(database_url)
+            try:
+                refused = await _unlock(graph, door, "no-database")
+                read = await graph.query(DOORS)
+            finally:
+                await _cut_off(database_url, allowed=True)
+    assert refused["__typename"] == "ServiceUnavailableError"
+    assert "nothing was sent" in refused["message"]
+    assert await _unlocks(sandbox) == 0
+    assert "errors" not in read
+    assert building_of(read)["doors"]
+
+
+async def _cut_off(database_url: str, *, allowed: bool = False) -> None:
+    """Refuse (or allow again) connections to the database, dropping the open ones: an
+    outage as the server sees it."""
+    url = make_url(database_url)
+    admin = create_async_engine(url.set(database="test"), isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(
+                sa.text(f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS {str(allowed).lower()}')
+            )
+            if not allowed:
+                await connection.execute(
+                    sa.text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": url.database},
+                )
+    finally:
+        await admin.dispose()
