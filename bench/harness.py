@@ -102,7 +102,9 @@ def _clean_environment() -> dict[str, str]:
 
 
 @contextmanager
-def _spawn(name: str, args: Sequence[str], logs: Path) -> Iterator[Process]:
+def _spawn(
+    name: str, args: Sequence[str], logs: Path, env: dict[str, str] | None = None
+) -> Iterator[Process]:
     stdout, stderr = logs / f"{name}.out", logs / f"{name}.err"
     with stdout.open("wb") as out, stderr.open("wb") as err:
         popen = subprocess.Popen(
@@ -111,7 +113,7 @@ def _spawn(name: str, args: Sequence[str], logs: Path) -> Iterator[Process]:
             stderr=err,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
-            env=_clean_environment(),
+            env=_clean_environment() | (env or {}),
         )
     process = Process(name, popen, stdout, stderr)
     try:
@@ -174,11 +176,14 @@ class Server:
 
 
 @contextmanager
-def run_server(logs: Path, control_url: str, *, label: str = "serve") -> Iterator[Server]:
-    """`concierge serve --sandbox-url`, on a free port, once `/readyz` says ready."""
+def run_server(
+    logs: Path, control_url: str, *, label: str = "serve", env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """`concierge serve --sandbox-url`, on a free port, once `/readyz` says ready; `env`
+    adds `CONCIERGE_*` settings (the store's, say)."""
     port = free_port()
     args = [concierge_command(), "serve", "--port", str(port), "--sandbox-url", control_url]
-    with _spawn(label, args, logs) as process:
+    with _spawn(label, args, logs, env) as process:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:

@@ -83,6 +83,8 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     # WAL: readers (pollers waiting on a claim) never block the writer, nor it them.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # synchronous stays FULL: NORMAL halves a commit (4.9 -> 2.3 ms) but a power cut could
+    # then forget a claim whose unlock was sent, and a retry would open the door twice.
     cursor.close()
 
 
