@@ -20,6 +20,7 @@ from schema.context import Info
 from schema.doors import Door, DoorCapabilities, VendorName
 from schema.errors import VendorErrors, log_errors
 from schema.execution import install
+from schema.limits import Limits, document_limits
 from schema.me import Me
 from schema.occupancy import Hive, Occupancy, OccupancySample, Room, Sensor, Space
 
@@ -119,6 +120,8 @@ schema = ConciergeSchema(
     # Clients repeat the same documents (dashboards, polls): parse and validate each once.
     extensions=[
         VendorErrors,
+        # Before parsing: sets the parser's token limit and adds the depth rule.
+        document_limits(Limits()),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
     ],

@@ -22,6 +22,7 @@ from connectors.policy import set_deadline
 from resolvers.context import RequestContext, VendorEndpoint
 from resolvers.services import Services
 from schema import schema
+from schema.limits import Limits, limited
 from server.backends import Backends, open_backends
 from server.heap import frozen_heap
 from server.settings import Settings
@@ -49,7 +50,16 @@ RENEWAL_HEAD_START_S = 0.002
 
 class ConciergeGraphQL(GraphQL[RequestContext, None]):
     def __init__(self, state: AppState) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        settings = state.settings
+        limits = Limits(
+            max_tokens=settings.max_query_tokens,
+            max_depth=settings.max_query_depth,
+            timeout_s=settings.operation_timeout_s,
+            max_objects=settings.max_result_objects,
+        )
+        super().__init__(
+            limited(schema, limits, fast=settings.fast_execution), graphql_ide="graphiql"
+        )
         self._state = state
 
     def encode_json(self, data: object) -> bytes:
