@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import aiohttp
@@ -76,9 +77,24 @@ def concierge_settings() -> Settings:
 
 
 @pytest.fixture
-async def concierge_url(concierge_settings: Settings) -> AsyncIterator[str]:
+def execution_path() -> str:
+    """How the server completes results: "fast" (schema/execution.py) or "stock"
+    (graphql-core's own steps). tests/schema runs every test under both."""
+    return "fast"
+
+
+@pytest.fixture
+async def concierge_url(concierge_settings: Settings, execution_path: str) -> AsyncIterator[str]:
     """A real Concierge server (uvicorn on a loopback port) with its embedded sandbox."""
-    app = create_app(concierge_settings)
+    settings = replace(concierge_settings, fast_execution=execution_path == "fast")
+    async with serve(settings) as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def serve(settings: Settings) -> AsyncIterator[str]:
+    """Run a Concierge server with `settings` on a loopback port; yields its base URL."""
+    app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
