@@ -43,7 +43,7 @@ from graphql.execution.executor import CollectedErrors
 from graphql.pyutils import Path
 from graphql.validation.validate import ValidationAbortedError
 from strawberry import Schema
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
@@ -163,22 +163,34 @@ def _depth(
     return deepest
 
 
-class DocumentLimits(SchemaExtension):
-    """Token and depth limits, and codes on every parse and validation error."""
+class DocumentLimits(ParserCache):
+    """Strawberry's parser cache, with the token limit; the depth rule; and codes on every
+    parse and validation error. (Parsing is done here: an error raised by another
+    extension's parse hook would pass this one by.)"""
 
-    def __init__(self, limits: Limits) -> None:
-        super().__init__()
+    def __init__(self, limits: Limits, maxsize: int = 256) -> None:
+        super().__init__(maxsize=maxsize)
         self.limits = limits
         self.executed = False
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
-        context.parse_options["max_tokens"] = self.limits.max_tokens
         context.validation_rules = (*context.validation_rules, depth_rule(self.limits.max_depth))
         yield
         result = context.result
         if not self.executed and result is not None and result.errors:
             result.errors = [typed(e) for e in result.errors]
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = self.limits.max_tokens
+        try:
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        except GraphQLSyntaxError as error:
+            raise typed(error) from None
+        yield
 
     def on_execute(self) -> Iterator[None]:
         self.executed = True

@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -120,9 +120,8 @@ schema = ConciergeSchema(
     # Clients repeat the same documents (dashboards, polls): parse and validate each once.
     extensions=[
         VendorErrors,
-        # Before parsing: sets the parser's token limit and adds the depth rule.
+        # The parser cache (256 documents), with the token and depth limits.
         document_limits(Limits()),
-        lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
     ],
     # A 300-unit building fits in one page of a connection.
