@@ -1,12 +1,16 @@
-"""Shared fixtures: a real sandbox on a loopback port, and an HTTP session to talk to it."""
+"""Shared fixtures: a real sandbox on a loopback port, and an HTTP session to talk to it;
+and what a test needs from the machine (a tool, a service), which CI must have."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import shutil
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NoReturn
 
 import aiohttp
 import pytest
@@ -17,6 +21,39 @@ from sandbox.dataset import DatasetSpec
 from server.app import create_app
 from server.settings import Settings
 from tests.schema.graphs import Graph
+
+
+def missing(reason: str) -> NoReturn:
+    """Skip the test for want of `reason`; under CONCIERGE_CI (.ci/run) fail it instead,
+    so that CI cannot pass by skipping what it was meant to run."""
+    if os.environ.get("CONCIERGE_CI"):
+        pytest.fail(f"{reason} (required when CONCIERGE_CI is set)", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_tool(name: str, reason: str) -> str:
+    """The path of the program `name`, or `missing`: `reason` says what needs it."""
+    path = shutil.which(name)
+    if path is None:
+        missing(f"{reason}: `{name}` is not on PATH")
+    return path
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """`missing` unless something accepts TCP connections at `host:port`."""
+    try:
+        socket.create_connection((host, port), timeout=1.0).close()
+    except OSError as exc:
+        missing(f"{name} is not reachable at {host}:{port} ({exc})")
+
+
+SERVICES = {"requires_redis": ("Redis", 6379), "requires_postgres": ("PostgreSQL", 5432)}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker, (name, port) in SERVICES.items():
+        if item.get_closest_marker(marker) is not None:
+            require_service(name, "127.0.0.1", port)
 
 
 @dataclass
