@@ -75,6 +75,7 @@ async def test_a_query_nested_50_levels_is_refused_while_healthz_keeps_answering
     assert max(latencies) < HEALTHZ_WITHIN_S, latencies
 
 
+@pytest.mark.parametrize("execution_path", ["fast", "stock"])
 async def test_a_result_exploding_under_the_depth_limit_ends_with_a_typed_error(
     concierge_url: str, http: aiohttp.ClientSession
 ) -> None:
