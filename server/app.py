@@ -22,7 +22,8 @@ from connectors.policy import set_deadline
 from resolvers.context import RequestContext, VendorEndpoint
 from resolvers.services import Services
 from schema import schema
-from schema.limits import Limits, limited
+from schema.budget import limited
+from schema.limits import Limits
 from server.backends import Backends, open_backends
 from server.heap import frozen_heap
 from server.settings import Settings
