@@ -95,10 +95,7 @@ async def measure(url: str, sandbox: Sandbox, args: argparse.Namespace) -> dict[
 
         started = time.perf_counter()
         burst = await asyncio.gather(
-            *(
-                unlock(http, url, door, tenant, f"{run}-burst-{i}")
-                for i in range(args.concurrent)
-            )
+            *(unlock(http, url, door, tenant, f"{run}-burst-{i}") for i in range(args.concurrent))
         )
         burst_wall = time.perf_counter() - started
     statuses: dict[str, int] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import FieldNode, FragmentSpreadNode, GraphQLError
 from strawberry.types import Info as StrawberryInfo
 
 from resolvers.context import RequestContext
@@ -33,12 +33,21 @@ def value_of(info: Info, partial: Partial[Any]) -> Any:
 
 def selected_names(info: Info) -> set[str]:
     """Every field name selected anywhere below the current field (fragments included)."""
+    # graphql-core's nodes, not `info.selected_fields`: Strawberry converts the whole
+    # subtree on each call, and this runs once per building at every level of a query.
+    raw = info._raw_info
     names: set[str] = set()
-    stack: list[Any] = list(info.selected_fields)
+    fragments: set[str] = set()  # each walked once, however often it is spread
+    stack: list[Any] = [node.selection_set for node in raw.field_nodes]
     while stack:
-        node = stack.pop()
-        name = getattr(node, "name", None)
-        if isinstance(name, str):
-            names.add(name)
-        stack.extend(getattr(node, "selections", None) or [])
+        for selection in getattr(stack.pop(), "selections", ()):
+            if isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name not in fragments and name in raw.fragments:
+                    fragments.add(name)
+                    stack.append(raw.fragments[name].selection_set)
+                continue
+            if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
+            stack.append(selection.selection_set)
     return names

@@ -7,7 +7,9 @@ never reuses stale loaders or an expired budget.
 A resolver that raises a `VendorError` leaves its field null; `VendorErrors` rewrites the
 error with our message, `extensions.code` and `extensions.vendor`, and adds the errors of
 fields that answered without one vendor's part (see `schema.context.report`). Other
-exceptions are bugs: they keep their error and are logged with a traceback.
+exceptions are bugs: they keep their error and are logged with a traceback. Errors that
+are no exception of ours (a syntax or validation error, a limit) are the client's: they
+are logged without one.
 """
 
 from __future__ import annotations
@@ -69,10 +71,14 @@ class VendorErrors(SchemaExtension):
 
 def log_errors(errors: list[GraphQLError]) -> None:
     """Vendor failures are expected: the circuit breaker logs a vendor going down and
-    recovering once; each affected field only gets a debug line. Anything else is a bug
-    and is logged with its traceback."""
+    recovering once; each affected field only gets a debug line. An error that wraps no
+    exception (a syntax or validation error, a limit) is the client's: an info line.
+    Anything else is a bug and is logged with its traceback."""
     for error in errors:
-        if describe(error.original_error) is not None:
-            log.debug("vendor failure at %s: %s", error.path, error.original_error)
+        original = error.original_error
+        if describe(original) is not None:
+            log.debug("vendor failure at %s: %s", error.path, original)
+        elif original is None or isinstance(original, GraphQLError):
+            log.info("request refused at %s: %s", error.path, error.message)
         else:
-            log.error("GraphQL error at %s", error.path, exc_info=error.original_error or error)
+            log.error("GraphQL error at %s", error.path, exc_info=original)

@@ -36,9 +36,10 @@ from graphql.pyutils import Path, Undefined
 from graphql.type.scalars import specified_scalar_types
 from strawberry import relay
 from strawberry.relay.utils import to_base64
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
+
+from schema.budget import BoundedExecutionContext
 
 DEFINITION = "strawberry-definition"  # where Strawberry keeps its own object on graphql-core's
 PREFILLED = "concierge-prefilled"  # field metadata: the attribute a parent may fill in
@@ -102,7 +103,8 @@ def _reader(
     extensions: dict[str, Any],
 ) -> Callable[[Any], Any] | None:
     field = extensions.get(DEFINITION)
-    if not isinstance(field, StrawberryField):
+    # A field extension (a permission class is one) must run: such a field is not plain.
+    if not isinstance(field, StrawberryField) or field.extensions:
         return None
     if field.is_basic_field:
         return attrgetter(field.python_name)
@@ -161,7 +163,7 @@ def _complete(how: PlainField, source: Any) -> Any:
     return _SLOW if coerced is None or coerced is Undefined else coerced
 
 
-class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class FastExecutionContext(BoundedExecutionContext):
     # Set once per schema by `install`; empty means every field takes the usual path.
     plain: PlainFields = {}
 
@@ -171,7 +173,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # A schema extension with a `resolve` hook must see every field.
         self._plain = {} if manager is not None and manager.middlewares else self.plain
 
-    def execute_fields(
+    def complete_fields(
         self,
         parent_type: GraphQLObjectType,
         source_value: Any,
@@ -192,7 +194,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 results[response_name] = value
             else:
                 return results
-        return super().execute_fields(
+        return super().complete_fields(
             parent_type, source_value, path, grouped_field_set, position_context
         )
 
@@ -252,6 +254,8 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     return None
                 row[response_name] = value
             rows.append(row)
+        # Each row is an object completed here, not in `execute_fields`: count them.
+        self.spend(len(rows))
         return rows
 
     def execute_field(

@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -22,6 +22,7 @@ from schema.doors import Door, DoorCapabilities, VendorName
 from schema.errors import OperationScope, VendorErrors, log_errors
 from schema.execution import install
 from schema.graph import objects
+from schema.limits import Limits, document_limits
 from schema.me import Me
 from schema.mutations import Mutation
 from schema.occupancy import Hive, Occupancy, OccupancySample, Room, Sensor, Space
@@ -121,7 +122,8 @@ schema = ConciergeSchema(
     extensions=[
         OperationScope,
         VendorErrors,
-        lambda: ParserCache(maxsize=256),
+        # The parser cache (256 documents), with the token and depth limits.
+        document_limits(Limits()),
         lambda: ValidationCache(maxsize=256),
     ],
     # A 300-unit building fits in one page of a connection.

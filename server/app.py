@@ -25,6 +25,8 @@ from resolvers.context import RequestContext, VendorEndpoint
 from resolvers.services import Services
 from resolvers.store.sql import SqlStore
 from schema import schema
+from schema.budget import limited
+from schema.limits import Limits
 from server.backends import Backends, open_backends
 from server.heap import frozen_heap
 from server.settings import Settings
@@ -61,7 +63,16 @@ def admit_all(request: Request | WebSocket) -> ObjectChecks:
 
 class ConciergeGraphQL(GraphQL[RequestContext, None]):
     def __init__(self, state: AppState, checks_for: ChecksFor = admit_all) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        settings = state.settings
+        limits = Limits(
+            max_tokens=settings.max_query_tokens,
+            max_depth=settings.max_query_depth,
+            timeout_s=settings.operation_timeout_s,
+            max_objects=settings.max_result_objects,
+        )
+        super().__init__(
+            limited(schema, limits, fast=settings.fast_execution), graphql_ide="graphiql"
+        )
         self._state = state
         self._checks_for = checks_for
 

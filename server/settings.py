@@ -18,6 +18,11 @@ TOML layout (every key optional)::
     reference_ttl_s = 300                            # cache: buildings, units, doors, rooms...
     live_ttl_s = 10                                  # cache: occupancy, lock state, calls
     request_timeout_s = 5                            # vendor calls of one GraphQL request
+    max_query_tokens = 10000                         # limits on one GraphQL operation
+    max_query_depth = 15
+    operation_timeout_s = 15
+    max_result_objects = 50000
+    fast_execution = true                            # false: graphql-core's own completion
 
     [vendors.butterflymx]                             # any vendor block switches that vendor
     auth_url = "https://accounts.butterflymx.com"     # from the sandbox to the real API
@@ -27,7 +32,9 @@ TOML layout (every key optional)::
 
 Environment: `CONCIERGE_HOST`, `CONCIERGE_PORT`, `CONCIERGE_SANDBOX_URL`,
 `CONCIERGE_DEMO_ACTIVITY_S`, `CONCIERGE_SITE_MAP_FILE`, `CONCIERGE_REFERENCE_TTL_S`,
-`CONCIERGE_LIVE_TTL_S`, `CONCIERGE_REQUEST_TIMEOUT_S`, and per vendor `CONCIERGE_<VENDOR>_<KEY>`
+`CONCIERGE_LIVE_TTL_S`, `CONCIERGE_REQUEST_TIMEOUT_S`, `CONCIERGE_MAX_QUERY_TOKENS`,
+`CONCIERGE_MAX_QUERY_DEPTH`, `CONCIERGE_OPERATION_TIMEOUT_S`, `CONCIERGE_MAX_RESULT_OBJECTS`,
+`CONCIERGE_FAST_EXECUTION` (`true`/`false`), and per vendor `CONCIERGE_<VENDOR>_<KEY>`
 (e.g. `CONCIERGE_REMOTELOCK_CLIENT_SECRET`).
 The store: `CONCIERGE_DATA_DIR`, `CONCIERGE_DATABASE_URL`, `CONCIERGE_TOKEN_KEY`,
 `CONCIERGE_TOKEN_KEY_FILE`, `CONCIERGE_IDEMPOTENCY_TTL_S`; `CONCIERGE_UNLOCK_CONFIRM_TIMEOUT_S`.
@@ -37,7 +44,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -102,6 +109,15 @@ class Settings:
     # Every vendor call a GraphQL request makes (retries included) ends within this; fields
     # still waiting then answer null with VENDOR_TIMEOUT instead of holding the response.
     request_timeout_s: float = 5.0
+    # One operation's bounds (see schema/limits.py). A hand-written query has a few hundred
+    # tokens; the README dashboard nests 9 deep; a 300-unit dashboard completes ~4,000
+    # objects in well under a second. Past these, a query stalls the event loop for all.
+    max_query_tokens: int = 10_000
+    max_query_depth: int = 15
+    operation_timeout_s: float = 15.0  # 3x request_timeout_s: vendor waits, then completion
+    max_result_objects: int = 50_000  # ~2 MB of JSON, 12x a 300-unit dashboard
+    # False answers through graphql-core's own completion (schema/execution.py is skipped).
+    fast_execution: bool = True
     vendors: Mapping[str, VendorSettings] = field(default_factory=dict)  # configured (real) vendors
 
     @property
@@ -147,7 +163,7 @@ def load_settings(
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"config file {path} is not valid TOML: {exc}") from exc
 
-    def pick(key: str, cast: type[Any]) -> Any:
+    def pick(key: str, cast: Callable[[Any], Any]) -> Any:
         raw = env.get(f"CONCIERGE_{key.upper()}", data.get(key))
         if raw is None:
             return None
@@ -160,6 +176,8 @@ def load_settings(
     known |= {"data_dir", "database_url", "token_key", "token_key_file", "idempotency_ttl_s"}
     known |= {"unlock_confirm_timeout_s"}
     known |= {"site_map_file", "reference_ttl_s", "live_ttl_s", "request_timeout_s"}
+    known |= {"max_query_tokens", "max_query_depth", "operation_timeout_s"}
+    known |= {"max_result_objects", "fast_execution"}
     unknown = set(data) - known
     if unknown:
         raise SettingsError(f"unknown settings in {path}: {sorted(unknown)}")
@@ -197,7 +215,24 @@ def load_settings(
         reference_ttl_s=pick("reference_ttl_s", float),
         live_ttl_s=pick("live_ttl_s", float),
         request_timeout_s=pick("request_timeout_s", float),
+        max_query_tokens=pick("max_query_tokens", int),
+        max_query_depth=pick("max_query_depth", int),
+        operation_timeout_s=pick("operation_timeout_s", float),
+        max_result_objects=pick("max_result_objects", int),
+        fast_execution=pick("fast_execution", boolean),
     )
+
+
+def boolean(raw: object) -> bool:
+    """A TOML boolean, or `true`/`false`/`1`/`0` from the environment."""
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    raise ValueError(f"not a boolean: {raw!r}")
 
 
 def _vendor_settings(name: str, block: dict[str, Any]) -> VendorSettings:

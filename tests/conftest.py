@@ -1,13 +1,17 @@
-"""Shared fixtures: a real sandbox on a loopback port, and an HTTP session to talk to it."""
+"""Shared fixtures: a real sandbox on a loopback port, and an HTTP session to talk to it;
+and what a test needs from the machine (a tool, a service), which CI must have."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import shutil
+import socket
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import aiohttp
 import pytest
@@ -20,6 +24,39 @@ from server.app import ChecksFor, admit_all, create_app
 from server.settings import Settings
 from server.store import open_store
 from tests.schema.graphs import Graph
+
+
+def missing(reason: str) -> NoReturn:
+    """Skip the test for want of `reason`; under CONCIERGE_CI (.ci/run) fail it instead,
+    so that CI cannot pass by skipping what it was meant to run."""
+    if os.environ.get("CONCIERGE_CI"):
+        pytest.fail(f"{reason} (required when CONCIERGE_CI is set)", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_tool(name: str, reason: str) -> str:
+    """The path of the program `name`, or `missing`: `reason` says what needs it."""
+    path = shutil.which(name)
+    if path is None:
+        missing(f"{reason}: `{name}` is not on PATH")
+    return path
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """`missing` unless something accepts TCP connections at `host:port`."""
+    try:
+        socket.create_connection((host, port), timeout=1.0).close()
+    except OSError as exc:
+        missing(f"{name} is not reachable at {host}:{port} ({exc})")
+
+
+SERVICES = {"requires_redis": ("Redis", 6379), "requires_postgres": ("PostgreSQL", 5432)}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker, (name, port) in SERVICES.items():
+        if item.get_closest_marker(marker) is not None:
+            require_service(name, "127.0.0.1", port)
 
 
 @dataclass
@@ -85,6 +122,13 @@ def checks_for() -> ChecksFor:
     return admit_all
 
 
+@pytest.fixture
+def execution_path() -> str:
+    """How the server completes results: "fast" (schema/execution.py) or "stock"
+    (graphql-core's own steps). tests/schema runs every test under both."""
+    return "fast"
+
+
 @contextlib.asynccontextmanager
 async def running_server(
     settings: Settings, checks_for: ChecksFor = admit_all
@@ -107,10 +151,17 @@ async def running_server(
         await asyncio.wait_for(task, timeout=15)
 
 
+serve = running_server  # the name tests/schema and tests/server import
+
+
 @pytest.fixture
-async def concierge_url(concierge_settings: Settings, checks_for: ChecksFor) -> AsyncIterator[str]:
-    """A real Concierge server with its embedded sandbox (see `concierge_settings`)."""
-    async with running_server(concierge_settings, checks_for) as url:
+async def concierge_url(
+    concierge_settings: Settings, checks_for: ChecksFor, execution_path: str
+) -> AsyncIterator[str]:
+    """A real Concierge server with its embedded sandbox (see `concierge_settings`), on the
+    execution path under test."""
+    settings = replace(concierge_settings, fast_execution=execution_path == "fast")
+    async with running_server(settings, checks_for) as url:
         yield url
 
 

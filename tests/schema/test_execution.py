@@ -5,13 +5,17 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+import aiohttp
 import pytest
 import strawberry
 from strawberry import relay
+from strawberry.permission import BasePermission
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from schema import schema as concierge_schema
 from schema.execution import FastExecutionContext, install, prefilled
+from server.settings import Settings
+from tests.conftest import serve
 from tests.schema.graphs import DASHBOARD, Graph
 
 
@@ -117,12 +121,53 @@ def test_the_schema_answers_plain_fields_through_the_fast_path() -> None:
 
 
 async def test_the_dashboard_is_identical_without_the_fast_path(
-    graph: Graph, monkeypatch: pytest.MonkeyPatch
+    http: aiohttp.ClientSession,
 ) -> None:
-    first = await graph.query(DASHBOARD, first=100)
-    assert "errors" not in first
-    monkeypatch.setattr(
-        concierge_schema, "execution_context_class", StrawberryGraphQLCoreExecutionContext
-    )
+    answers = []
+    for fast in (True, False):
+        async with serve(Settings(demo_activity_s=0, fast_execution=fast)) as url:
+            answers.append(await Graph(url, http).query(DASHBOARD, first=100))
 
-    assert await graph.query(DASHBOARD, first=100) == first
+    assert "errors" not in answers[0]
+    assert answers[0] == answers[1]
+
+
+class Deny(BasePermission):
+    message = "Denied."
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return False
+
+
+@strawberry.type
+class Guarded:
+    ready: strawberry.Private[str | None]
+    secret: str | None = strawberry.field(permission_classes=[Deny])
+
+    @strawberry.field(metadata=prefilled("ready"), permission_classes=[Deny])
+    def filled(self) -> str | None:
+        return "resolved"
+
+
+@strawberry.type
+class GuardedQuery:
+    @strawberry.field
+    def guarded(self) -> list[Guarded]:
+        return [Guarded(ready="filled in", secret="attribute")]
+
+
+@pytest.mark.parametrize("field", ["secret", "filled"])
+def test_a_permission_class_on_a_plain_or_prefilled_field_runs_on_the_fast_path(
+    field: str,
+) -> None:
+    tiny = strawberry.Schema(query=GuardedQuery)
+    fast = install(tiny._schema, tiny.config.default_resolver)
+    tiny.execution_context_class = fast
+    assert field not in fast.plain.get("Guarded", {})
+
+    result = tiny.execute_sync(f"{{ guarded {{ {field} }} }}")
+
+    assert result.data == {"guarded": [{field: None}]}
+    assert [(e.message, e.path) for e in result.errors or []] == [
+        ("Denied.", ["guarded", 0, field])
+    ]

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 
 from schema.root import schema
+from tests.conftest import require_tool
 
 REPO = Path(__file__).resolve().parents[2]
 # Installed once, then reused: `npm install` is the slow part of this test.
@@ -37,10 +36,8 @@ console.log(JSON.stringify({ errors, supergraph: result.supergraphSdl ?? null })
 
 
 def _node_tools() -> tuple[str, str]:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("composition needs Node.js: `node` and `npm` are not on PATH")
-    return node, npm
+    reason = "composing the supergraph needs Node.js"
+    return require_tool("node", reason), require_tool("npm", reason)
 
 
 def _install_composition(npm: str) -> None:

@@ -16,6 +16,18 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
     assert settings.embedded_sandbox
 
 
+def test_operation_limits_come_from_the_file_and_the_environment(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text("max_query_depth = 20\nfast_execution = false\noperation_timeout_s = 3\n")
+    settings = load_settings(
+        config, {"CONCIERGE_MAX_RESULT_OBJECTS": "1000", "CONCIERGE_MAX_QUERY_TOKENS": "500"}
+    )
+    assert (settings.max_query_depth, settings.fast_execution) == (20, False)
+    assert (settings.max_result_objects, settings.max_query_tokens) == (1000, 500)
+    assert settings.operation_timeout_s == 3.0
+    assert load_settings(None, {"CONCIERGE_FAST_EXECUTION": "true"}).fast_execution is True
+
+
 def test_a_configured_vendor_keeps_its_secret_out_of_repr() -> None:
     env = {
         "CONCIERGE_BUTLR_API_URL": "https://api.butlr.io",
@@ -33,6 +45,7 @@ def test_a_configured_vendor_keeps_its_secret_out_of_repr() -> None:
     [
         ({"CONCIERGE_PORT": "eighty"}, "'port' must be int"),
         ({"CONCIERGE_BUTLR_CLIENT_ID": "x"}, "'api_url' is required"),
+        ({"CONCIERGE_FAST_EXECUTION": "maybe"}, "'fast_execution' must be boolean"),
     ],
 )
 def test_mistakes_name_the_setting(env: dict[str, str], message: str) -> None:

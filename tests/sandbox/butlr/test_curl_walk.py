@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import RunningSandbox
+from tests.conftest import RunningSandbox, require_tool
 
 SCRIPT = Path(__file__).resolve().parents[3] / "examples" / "curl" / "butlr.sh"
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not on PATH")
 async def test_curl_walk_script_exits_zero(sandbox: RunningSandbox) -> None:
+    require_tool("curl", "the curl walk")
+    bash = require_tool("bash", "the curl walk")
     process = await asyncio.create_subprocess_exec(
-        "bash",
+        bash,
         str(SCRIPT),
         sandbox.control_url,
         stdout=asyncio.subprocess.PIPE,
