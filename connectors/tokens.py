@@ -99,8 +99,15 @@ class TokenManager:
                 # Single flight for failures too: everyone who queued behind a renewal that
                 # just failed shares its error instead of trying again one by one.
                 raise failure[1]
-            if not self._loaded:
-                self._tokens = await self._storage.load(self.key)
+            current = self._tokens
+            if not self._loaded or current is None or not self._fresh(current):
+                # Read the store before renewing: another replica sharing it may have
+                # renewed already, and its refresh rotated away the one we hold.
+                stored = await self._storage.load(self.key)
+                if stored is not None and (
+                    current is None or stored.access_token != current.access_token
+                ):
+                    self._tokens = stored  # (the token we hold, if rejected, stays dropped)
                 self._loaded = True
             current = self._tokens
             if current is not None and self._fresh(current):

@@ -117,3 +117,23 @@ async def test_invalidate_drops_only_the_token_that_was_rejected(
     assert renewed != current
     assert client.tokens.refreshes == 2
     assert (await client.account.get()).id  # and the renewed token works
+
+
+async def test_two_replicas_sharing_a_store_do_not_refresh_with_a_rotated_away_token(
+    sandbox: RunningSandbox, http: aiohttp.ClientSession
+) -> None:
+    storage = MemoryTokenStorage()
+    one, _ = await _with_expired_tokens(sandbox, http, storage)
+    two = build_client(make_config(sandbox, grant="authorization_code"), http, storage)
+    shared = await two.tokens.token()  # two refreshes; one then reads the same set
+    assert await one.tokens.token() == shared
+    # Both must renew (the vendor rejected the token); replica one gets there first and
+    # its refresh rotates the refresh token both were holding.
+    await one.tokens.invalidate(shared)
+    await two.tokens.invalidate(shared)
+    renewed = await one.tokens.token()
+    before = await route_count(sandbox, TOKEN_ROUTE)
+
+    assert await two.tokens.token() == renewed  # read from the store, not refreshed again
+    assert await route_count(sandbox, TOKEN_ROUTE) == before
+    assert not two.tokens.needs_reauthorization
