@@ -15,6 +15,7 @@ from connectors.butterflymx.client import build_client as build_butterflymx
 from connectors.butterflymx.config import ButterflyMXConfig
 from connectors.remotelock.client import build_client as build_remotelock
 from connectors.remotelock.config import RemoteLockConfig
+from connectors.tokens import MemoryTokenStorage
 from resolvers.cache import VendorCache
 from resolvers.services import ActionPolicy, Services
 from resolvers.sitemap import SiteMap, SiteMapError
@@ -32,7 +33,9 @@ def build_services(
 ) -> Services:
     """One client per vendor on the shared `session`, their tokens kept in `store` (the
     lifespan opens it); a config mistake names the setting."""
-    storage = store.tokens
+    # An embedded sandbox's tokens die with it: storing them would hand the next start
+    # tokens its new sandbox never issued.
+    storage = MemoryTokenStorage() if backends.embedded is not None else store.tokens
     site_map = load_site_map(settings.site_map_file) if settings.site_map_file else None
     try:
         bmx = _butterflymx_config(backends.vendors["butterflymx"])

@@ -69,3 +69,14 @@ async def test_a_restarted_server_uses_the_stored_tokens(
     assert after_second == after_first
     assert (tmp_path / "concierge.db").exists()
     assert (tmp_path / "token.key").exists()
+
+
+async def test_a_restart_with_the_embedded_sandbox_does_not_reuse_its_dead_tokens(
+    http: aiohttp.ClientSession, tmp_path: Path
+) -> None:
+    # Each start brings a new embedded sandbox: tokens the last one issued mean nothing to it.
+    settings = Settings(demo_activity_s=0, data_dir=str(tmp_path / "data"))
+    for _ in range(2):
+        async with _serving(settings, http) as graph:
+            answer = await graph.query(READ_EVERY_VENDOR)
+            assert "errors" not in answer, answer["errors"]
