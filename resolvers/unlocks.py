@@ -13,6 +13,7 @@ return exactly that answer; the same key with other input is a conflict.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
@@ -145,10 +146,30 @@ async def act(
                 "use a new key for a new request"
             )
         return await _replay(ctx, idempotency_key, attempt_id)
+    # Once the key is ours, the action runs to its end in the server's task group: a client
+    # that disconnects mid-unlock must not leave a half-recorded attempt (was the door
+    # opened?) behind a key every retry would wait on.
+    owner = ctx.services.tasks.start(
+        _own(ctx, attempt_id, door, tenant_key, tenant_id, idempotency_key, action),
+        name=f"{operation} {attempt_id}",
+    )
+    return await asyncio.shield(owner)
+
+
+async def _own(
+    ctx: RequestContext,
+    attempt_id: str,
+    door: DoorView,
+    tenant_key: str | None,
+    tenant_id: str | None,
+    idempotency_key: str,
+    action: str,
+) -> AttemptView:
+    store = ctx.services.store
     try:
         record = await store.attempts.create(
             attempt_id=attempt_id,
-            door_key=door_key,
+            door_key=door.node_id,
             action="unlock" if action == "unlock" else "lock",
             principal=ctx.principal,
             vendor=door.vendor,

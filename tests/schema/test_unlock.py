@@ -6,6 +6,7 @@ import asyncio
 import base64
 from typing import Any
 
+import aiohttp
 import pytest
 
 from server.settings import Settings
@@ -196,3 +197,26 @@ async def test_an_offline_lock_is_refused_without_a_command(graph: Graph) -> Non
 
 def _vendor_id(global_id: str) -> str:
     return base64.b64decode(global_id).decode().split(":", 2)[2]
+
+
+async def test_a_client_gone_mid_unlock_leaves_a_finished_attempt_for_its_retry(
+    graph: Graph, concierge_url: str, http: aiohttp.ClientSession
+) -> None:
+    door = await _remotelock_door(graph)
+    await graph.sandbox("PATCH", "/faults/remotelock", json={"latency_ms": 500, "methods": ["PUT"]})
+    ws = await http.ws_connect(
+        concierge_url.replace("http", "ws", 1) + "/graphql", protocols=["graphql-transport-ws"]
+    )
+    await ws.send_json({"type": "connection_init"})
+    assert (await ws.receive_json(timeout=5))["type"] == "connection_ack"
+    variables = {"door": door, "key": "gone", "tenant": None}
+    await ws.send_json(
+        {"id": "1", "type": "subscribe", "payload": {"query": UNLOCK, "variables": variables}}
+    )
+    await asyncio.sleep(0.2)  # the command is on its way to the lock
+    await ws.close()  # the phone loses its connection: its operation is cancelled
+
+    retry = await _unlock(graph, door, "gone")
+    assert retry["__typename"] == "UnlockDoorSuccess"
+    assert retry["attempt"]["status"] == "ACCEPTED"  # finished, not stuck PENDING
+    assert await _calls(graph, "remotelock", RL_UNLOCK) == 1
