@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -180,8 +181,10 @@ def run_server(
     logs: Path, control_url: str, *, label: str = "serve", env: dict[str, str] | None = None
 ) -> Iterator[Server]:
     """`concierge serve --sandbox-url`, on a free port, once `/readyz` says ready; `env`
-    adds `CONCIERGE_*` settings (the store's, say)."""
+    adds `CONCIERGE_*` settings (the store's, say). Each server gets a store of its own
+    unless `env` names one: a fresh server holds no vendor tokens."""
     port = free_port()
+    env = {"CONCIERGE_DATA_DIR": tempfile.mkdtemp(prefix=f"{label}-", dir=logs)} | (env or {})
     args = [concierge_command(), "serve", "--port", str(port), "--sandbox-url", control_url]
     with _spawn(label, args, logs, env) as process:
         url = f"http://127.0.0.1:{port}"
