@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from resolvers import access, activity, occupancy
@@ -23,6 +24,7 @@ from schema.errors import OperationScope, VendorErrors, log_errors
 from schema.execution import install
 from schema.graph import objects
 from schema.me import Me
+from schema.keys import KeyMutation
 from schema.mutations import Mutation
 from schema.occupancy import Hive, Occupancy, OccupancySample, Room, Sensor, Space
 
@@ -104,7 +106,7 @@ class ConciergeSchema(strawberry.federation.Schema):
 
 schema = ConciergeSchema(
     query=Query,
-    mutation=Mutation,
+    mutation=merge_types("Mutation", (Mutation, KeyMutation)),
     types=[
         *ENTITIES,
         Address,
