@@ -23,8 +23,8 @@ from schema.doors import Door, DoorCapabilities, VendorName
 from schema.errors import OperationScope, VendorErrors, log_errors
 from schema.execution import install
 from schema.graph import objects
-from schema.me import Me
 from schema.keys import KeyMutation
+from schema.me import Me
 from schema.mutations import Mutation
 from schema.occupancy import Hive, Occupancy, OccupancySample, Room, Sensor, Space
 
