@@ -10,7 +10,8 @@ import strawberry
 from strawberry import relay
 
 from resolvers import access, keys
-from resolvers.keys import CredentialView, IssueRequest, VisitorKeyView
+from resolvers.key_plans import IssueRequest
+from resolvers.keys import CredentialView, VisitorKeyView
 from resolvers.outcomes import ActionError, InvalidInputError
 from schema.context import Info
 from schema.doors import VendorName
