@@ -22,7 +22,7 @@ async def _scenario(sandbox: RunningSandbox, name: str, params: dict[str, Any]) 
 
 async def test_scenarios_are_listed(sandbox: RunningSandbox) -> None:
     listed = await sandbox.control("GET", "/scenarios")
-    assert listed["remotelock"] == ["battery_low", "connectivity", "lock_event"]
+    assert listed["remotelock"] == ["battery_low", "connectivity", "lock_event", "unresponsive"]
 
 
 async def test_lock_event_by_a_resident_pin(rl: RemoteLock, sandbox: RunningSandbox) -> None:
