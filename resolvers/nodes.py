@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Any
 
-from resolvers import access, activity, doors, occupancy, unlocks
+from resolvers import access, activity, doors, keys, occupancy, unlocks
 from resolvers.context import RequestContext
 
 Lookup = Callable[[RequestContext, list[str]], Awaitable[Sequence[Any]]]
@@ -28,6 +28,7 @@ LOOKUPS: dict[str, Lookup] = {
     "Keychain": activity.keychains_by_id,
     "AccessGuest": activity.access_guests_by_id,
     "UnlockAttempt": unlocks.attempts_by_id,
+    "VisitorKey": keys.keys_by_id,
 }
 
 

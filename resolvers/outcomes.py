@@ -4,6 +4,8 @@ members. Raised before anything is asked of a vendor, except `VendorRefusedError
     ActionError
      ├── NotFoundError            no such object (or not one this request may see)
      ├── InvalidInputError        input that cannot work; `field` names it
+     ├── InvalidScheduleError     a key's validity cannot work (order, format, past, zone)
+     ├── PinConflictError         the PIN is another person's on the same lock, same time
      ├── DoorNotCapableError      the door's vendor cannot do that to it
      ├── DoorOfflineError         the lock is not connected: the command could not land
      ├── IdempotencyConflictError the key was first used for other input
@@ -32,6 +34,22 @@ class InvalidInputError(ActionError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class InvalidScheduleError(ActionError):
+    code = "INVALID_SCHEDULE"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class PinConflictError(ActionError):
+    code = "PIN_CONFLICT"
+
+    def __init__(self, message: str, holder: str) -> None:
+        super().__init__(message)
+        self.holder = holder
 
 
 class DoorNotCapableError(ActionError):

@@ -10,7 +10,7 @@ import strawberry
 import strawberry.federation
 from strawberry import relay
 
-from resolvers import access, activity, doors, occupancy
+from resolvers import access, activity, doors, keys, occupancy
 from resolvers.access import BuildingView, PanelView, TenantView, UnitView
 from schema.activity import Call, CallType, DoorRelease, Keychain
 from schema.context import Info, selected_names, value_of
@@ -18,6 +18,7 @@ from schema.doors import Door, DoorKind, VendorName
 from schema.execution import prefilled
 from schema.federation import Entity
 from schema.graph import NodeType, objects, one
+from schema.keys import VisitorKey
 
 if TYPE_CHECKING:
     from schema.occupancy import Space
@@ -118,6 +119,10 @@ class Unit(Entity, relay.Node):
     @strawberry.field(description="Visitor QR keychains issued for this unit.")
     async def keychains(self, info: Info) -> list[Keychain]:
         return objects(info, Keychain, await activity.unit_keychains(info.context, self.view.id))
+
+    @strawberry.field(description="Visitor keys issued here through Concierge, revoked too.")
+    async def visitor_keys(self, info: Info) -> list[VisitorKey]:
+        return objects(info, VisitorKey, await keys.unit_keys(info.context, self.view.id))
 
     @classmethod
     def of(cls, view: UnitView) -> Unit:

@@ -24,6 +24,19 @@ class InvalidInputError(UserError):
     field: str | None
 
 
+@strawberry.type(description="The key's schedule cannot work; `field` names the input field.")
+class InvalidScheduleError(UserError):
+    field: str | None
+
+
+@strawberry.type(
+    description="The PIN already opens the same lock in an overlapping window; `holder` names "
+    "the visitor key or RemoteLock person that has it."
+)
+class PinConflictError(UserError):
+    holder: str
+
+
 @strawberry.type(description="The door's vendor cannot do that to this door.")
 class DoorNotCapableError(UserError):
     pass
@@ -65,11 +78,17 @@ ActionErrors = (
     | VendorUnavailableError
     | ServiceUnavailableError
 )
+# Visitor keys can also fail on their schedule and PIN.
+KeyErrors = ActionErrors | InvalidScheduleError | PinConflictError
 
 
 def error_of(exc: outcomes.ActionError) -> UserError:
     if isinstance(exc, outcomes.InvalidInputError):
         return InvalidInputError(message=exc.message, code=exc.code, field=exc.field)
+    if isinstance(exc, outcomes.InvalidScheduleError):
+        return InvalidScheduleError(message=exc.message, code=exc.code, field=exc.field)
+    if isinstance(exc, outcomes.PinConflictError):
+        return PinConflictError(message=exc.message, code=exc.code, holder=exc.holder)
     if isinstance(exc, outcomes.VendorRefusedError):
         return VendorUnavailableError(
             message=exc.message, code=exc.code, vendor=exc.vendor, retry_after_s=exc.retry_after

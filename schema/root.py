@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import ValidationCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from resolvers import access, activity, occupancy
@@ -22,6 +23,7 @@ from schema.doors import Door, DoorCapabilities, VendorName
 from schema.errors import OperationScope, VendorErrors, log_errors
 from schema.execution import install
 from schema.graph import objects
+from schema.keys import KeyMutation
 from schema.limits import Limits, document_limits
 from schema.me import Me
 from schema.mutations import Mutation
@@ -105,7 +107,7 @@ class ConciergeSchema(strawberry.federation.Schema):
 
 schema = ConciergeSchema(
     query=Query,
-    mutation=Mutation,
+    mutation=merge_types("Mutation", (Mutation, KeyMutation)),
     types=[
         *ENTITIES,
         Address,

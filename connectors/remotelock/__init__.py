@@ -1,9 +1,9 @@
 """The RemoteLock (LockState) API v1 connector: locks, access persons, events, webhooks.
 
 Resource modules, each with its records: doors (devices: locks; lock/unlock), people
-(access persons: users, guests with PINs), accesses, events, notifications (webhook
-subscribers and subscriptions), account; `core` is the transport, token and base URL
-every resource object is handed. Locations and schedules are not used, so not here.
+(access persons: users, guests with PINs), accesses, access schedules, events,
+notifications (webhook subscribers and subscriptions), account; `core` is the transport,
+token and base URL every resource object is handed. Locations are not used, so not here.
 """
 
 from connectors.remotelock.accesses import Access

@@ -18,6 +18,7 @@ from connectors.remotelock.errors import read_error, read_wait
 from connectors.remotelock.events import Events
 from connectors.remotelock.notifications import NotificationSubscribers, NotificationSubscriptions
 from connectors.remotelock.people import People
+from connectors.remotelock.schedules import Schedules
 from connectors.tokens import TokenManager, TokenStorage
 
 
@@ -44,6 +45,7 @@ class RemoteLockClient(VendorClient):
         self.doors = Doors(core)
         self.people = People(core)
         self.accesses = Accesses(core)
+        self.schedules = Schedules(core)
         self.events = Events(core)
         self.notification_subscribers = NotificationSubscribers(core)
         self.notification_subscriptions = NotificationSubscriptions(core)

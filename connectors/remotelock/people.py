@@ -182,3 +182,7 @@ class People(Resource):
             "access_person",
             idempotent=True,
         )
+
+    async def delete(self, person_id: str) -> None:
+        """Remove a person for good, history too (only for one that never opened a door)."""
+        await self._core.nothing("DELETE", f"/access_persons/{segment(person_id)}", idempotent=True)

@@ -76,6 +76,16 @@ class VisitorKeys(Repository):
         """Every key issued for the unit (revoked ones too), oldest first."""
         return await self._load(keys.c.unit_id == unit_id)
 
+    async def by_vendor_object(self, vendor: str, vendor_id: str) -> VisitorKey | None:
+        """The key that created this vendor object (a keychain, a guest...), if one did."""
+        owner = (
+            sa.select(credentials.c.key_id)
+            .where(credentials.c.vendor == vendor, credentials.c.vendor_id == vendor_id)
+            .scalar_subquery()
+        )
+        found = await self._load(keys.c.id.in_(owner))
+        return found[0] if found else None
+
     async def set_status(self, key_id: str, status: KeyStatus) -> VisitorKey:
         changes: dict[str, Any] = {"status": status}
         if status == "REVOKED":

@@ -1,0 +1,259 @@
+"""Visitor keys: issue (a ButterflyMX keychain with QR keys and, where the unit has a
+RemoteLock lock, a guest with a PIN), revoke, and tenants' ButterflyMX keypad PINs.
+
+Input is checked completely before any vendor is asked; then the key is claimed under
+its idempotency key (as unlocks are: the first request does the work, replays get its
+answer) and built by `key_vendors`, which rolls back on failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from connectors.errors import VendorError
+from resolvers.access import TenantView
+from resolvers.checks import admitted_one
+from resolvers.context import RequestContext
+from resolvers.errors import vendor_error_message
+from resolvers.key_plans import IssueRequest, plan_key, tenant_of
+from resolvers.key_vendors import check_pin_conflicts, create, revoke
+from resolvers.outcomes import (
+    IdempotencyConflictError,
+    InvalidInputError,
+    NotFoundError,
+    VendorRefusedError,
+)
+from resolvers.schedules import KeySchedule, check_pin
+from resolvers.store.records import VisitorKey
+from resolvers.unlocks import MAX_KEY_LENGTH
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialView:
+    vendor: str
+    kind: str  # keychain | virtual_key | access_schedule | access_guest | access
+    vendor_id: str
+    qr_code_image_url: str | None
+    email: str | None
+    sms_number: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VisitorKeyView:
+    key: str  # our key id: its node key
+    name: str
+    unit_key: str
+    tenant_key: str | None
+    status: str
+    schedule: KeySchedule
+    pin: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+    credentials: tuple[CredentialView, ...]
+
+
+def key_view(record: VisitorKey) -> VisitorKeyView:
+    # The guest's PIN is the key's PIN (generated when none was given).
+    pins = [c.detail.get("pin") for c in record.credentials if c.kind == "access_guest"]
+    return VisitorKeyView(
+        key=record.id,
+        name=record.name,
+        unit_key=f"butterflymx:{record.unit_id}",
+        tenant_key=f"butterflymx:{record.tenant_id}" if record.tenant_id else None,
+        status=record.status,
+        schedule=KeySchedule.from_store(record.schedule),
+        pin=record.pin or next((p for p in pins if p), None),
+        created_at=record.created_at,
+        revoked_at=record.revoked_at,
+        credentials=tuple(
+            CredentialView(
+                vendor=c.vendor,
+                kind=c.kind,
+                vendor_id=c.vendor_id,
+                qr_code_image_url=c.detail.get("qr_code_image_url"),
+                email=c.detail.get("email"),
+                sms_number=c.detail.get("sms_number"),
+            )
+            for c in record.credentials
+        ),
+    )
+
+
+async def keys_by_id(ctx: RequestContext, node_keys: list[str]) -> list[VisitorKeyView | None]:
+    found = [await ctx.services.store.keys.get(k) for k in node_keys]
+    return [key_view(r) if r is not None else None for r in found]
+
+
+async def unit_keys(ctx: RequestContext, unit_id: str) -> list[VisitorKeyView]:
+    return [key_view(r) for r in await ctx.services.store.keys.by_unit(unit_id)]
+
+
+async def issue(ctx: RequestContext, request: IssueRequest) -> VisitorKeyView:
+    """Issue a key once per idempotency key; refusals raise an `ActionError`."""
+    _check_idempotency_key(request.idempotency_key)
+    plan = await plan_key(ctx, request)
+    if plan.pin is not None and plan.locks:
+        await check_pin_conflicts(ctx, plan.pin, plan.locks, plan.schedule)
+    store, principal = ctx.services.store, ctx.principal
+    fingerprint = _fingerprint({k: str(v) for k, v in request.__dict__.items()})
+    claim = await store.idempotency.claim(
+        principal, request.idempotency_key, "issueKey", fingerprint
+    )
+    if not claim.owner:
+        _check_replay(claim.matches(fingerprint), claim.record.operation, "issueKey")
+        return await _replay(ctx, request.idempotency_key)
+    try:
+        record = await store.keys.create(
+            unit_id=plan.unit_id,
+            name=plan.name,
+            schedule=plan.schedule.to_store(),
+            tenant_id=plan.tenant_id,
+            pin=plan.pin,
+        )
+    except BaseException:
+        await store.idempotency.release(principal, request.idempotency_key)
+        raise
+    try:
+        await create(ctx, record.id, plan)
+    except VendorRefusedError as exc:
+        # Rolled back: nothing stands at any vendor, so the key may be used again.
+        await store.idempotency.release(principal, request.idempotency_key)
+        await _audit(ctx, "key.issue", f"VisitorKey:{record.id}", "failed", exc.vendor)
+        raise
+    except BaseException:
+        await store.idempotency.release(principal, request.idempotency_key)
+        raise
+    done = await store.keys.set_status(record.id, "ACTIVE")
+    _invalidate(ctx, plan.unit_id, bool(plan.locks))
+    await _audit(ctx, "key.issue", f"VisitorKey:{done.id}", "issued", _references(done))
+    await store.idempotency.complete(principal, request.idempotency_key, {"key_id": done.id})
+    return key_view(done)
+
+
+async def revoke_key(ctx: RequestContext, key_node: str, idempotency_key: str) -> VisitorKeyView:
+    """Take a key out of use everywhere; revoking a revoked key changes nothing."""
+    _check_idempotency_key(idempotency_key)
+    store, principal = ctx.services.store, ctx.principal
+    record = admitted_one(ctx.checks, await store.keys.get(key_node))
+    if record is None:
+        raise NotFoundError("There is no such visitor key (or you may not revoke it).")
+    if record.status == "CREATING":
+        raise InvalidInputError("That key is still being issued; try again shortly.", "keyId")
+    fingerprint = _fingerprint({"key": key_node})
+    claim = await store.idempotency.claim(principal, idempotency_key, "revokeKey", fingerprint)
+    if not claim.owner:
+        _check_replay(claim.matches(fingerprint), claim.record.operation, "revokeKey")
+        return await _replay(ctx, idempotency_key)
+    try:
+        if record.status == "ACTIVE":
+            await revoke(ctx, record.credentials)
+            record = await store.keys.set_status(record.id, "REVOKED")
+            _invalidate(ctx, record.unit_id, True)
+    except VendorError as exc:
+        await store.idempotency.release(principal, idempotency_key)
+        await _audit(ctx, "key.revoke", f"VisitorKey:{record.id}", "failed", exc.vendor)
+        raise VendorRefusedError(
+            f"{vendor_error_message(exc)}: the key is still active; retry to finish revoking.",
+            vendor=exc.vendor,
+        ) from exc
+    except BaseException:
+        await store.idempotency.release(principal, idempotency_key)
+        raise
+    await _audit(ctx, "key.revoke", f"VisitorKey:{record.id}", record.status.lower(), None)
+    await store.idempotency.complete(principal, idempotency_key, {"key_id": record.id})
+    return key_view(record)
+
+
+async def set_tenant_pin(
+    ctx: RequestContext, tenant_key: str, pin: str, idempotency_key: str
+) -> tuple[TenantView, str]:
+    """Set a tenant's ButterflyMX keypad PIN; the tenant and the PIN as read back."""
+    _check_idempotency_key(idempotency_key)
+    check_pin(pin)
+    tenant = await tenant_of(ctx, tenant_key)
+    store, principal = ctx.services.store, ctx.principal
+    fingerprint = _fingerprint({"tenant": tenant_key, "pin": pin})
+    claim = await store.idempotency.claim(principal, idempotency_key, "setTenantPin", fingerprint)
+    if not claim.owner:
+        _check_replay(claim.matches(fingerprint), claim.record.operation, "setTenantPin")
+    try:
+        # Setting the same PIN again leaves the same state: a replay may simply redo it.
+        await ctx.services.butterflymx.pins.set(tenant.id, pin)
+        stored = await ctx.services.butterflymx.pins.get(tenant.id)
+    except VendorError as exc:
+        if claim.owner:
+            await store.idempotency.release(principal, idempotency_key)
+        await _audit(ctx, "tenant.pin", f"Tenant:{tenant.key}", "failed", exc.vendor)
+        raise VendorRefusedError(vendor_error_message(exc), vendor=exc.vendor) from exc
+    if claim.owner:
+        await _audit(ctx, "tenant.pin", f"Tenant:{tenant.key}", "set", f"pin:{tenant.id}")
+        await store.idempotency.complete(principal, idempotency_key, {"tenant": tenant.key})
+    return tenant, stored.code
+
+
+def _check_idempotency_key(key: str) -> None:
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise InvalidInputError(
+            f"idempotencyKey must be 1 to {MAX_KEY_LENGTH} characters", field="idempotencyKey"
+        )
+
+
+def _check_replay(matches: bool, operation: str, wanted: str) -> None:
+    if not matches or operation != wanted:
+        raise IdempotencyConflictError(
+            "This idempotencyKey was already used for a different request; "
+            "use a new key for a new request."
+        )
+
+
+async def _replay(ctx: RequestContext, idempotency_key: str) -> VisitorKeyView:
+    store = ctx.services.store
+    record = await store.idempotency.wait(
+        ctx.principal, idempotency_key, ctx.services.actions.replay_wait_s
+    )
+    if record is None or record.result is None:
+        raise VendorRefusedError(
+            "The first request with this idempotencyKey did not finish; retry.", "concierge"
+        )
+    found = await store.keys.get(str(record.result["key_id"]))
+    assert found is not None  # keys are never deleted
+    return key_view(found)
+
+
+async def _audit(
+    ctx: RequestContext, action: str, target: str, outcome: str, reference: str | None
+) -> None:
+    await ctx.services.store.audit.append(
+        actor=ctx.principal,
+        action=action,
+        target=target,
+        outcome=outcome,
+        vendor_reference=reference,
+    )
+
+
+def _references(record: VisitorKey) -> str:
+    return ",".join(
+        f"{c.kind}:{c.vendor_id}" for c in record.credentials if c.kind != "virtual_key"
+    )
+
+
+def _invalidate(ctx: RequestContext, unit_id: str, remotelock: bool) -> None:
+    """The next read of the unit's keychains and the locks' guests shows the change."""
+    services = ctx.services
+    services.cache.invalidate(
+        ("butterflymx", services.account("butterflymx"), "keychains", unit_id)
+    )
+    if remotelock:
+        account = services.account("remotelock")
+        for part in ("lock_guests", "guests", "guests_by_id"):
+            services.cache.invalidate(("remotelock", account, part))
+
+
+def _fingerprint(data: dict[str, Any]) -> str:
+    canonical = json.dumps(data, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
