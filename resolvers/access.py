@@ -165,6 +165,13 @@ async def tenants_by_id(ctx: RequestContext, node_ids: list[str]) -> list[Tenant
     return [tenant_view(r) if r is not None else None for r in records]
 
 
+async def tenant(ctx: RequestContext, node_key: str | None) -> TenantView | None:
+    """One tenant by node key (None: none named)."""
+    if node_key is None:
+        return None
+    return (await tenants_by_id(ctx, [node_key]))[0]
+
+
 async def panels_by_id(ctx: RequestContext, node_ids: list[str]) -> list[PanelView | None]:
     panels = {p.key: p for b in await ctx.access.all_buildings() for p in building_view(b).panels}
     return [panels.get(n) for n in node_ids]

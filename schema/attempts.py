@@ -64,10 +64,7 @@ class UnlockAttempt(NodeType, relay.Node):
     ) -> Annotated[Tenant, strawberry.lazy("schema.access")] | None:
         from schema.access import Tenant
 
-        if self.view.tenant_key is None:
-            return None
-        found = await access.tenants_by_id(info.context, [self.view.tenant_key])
-        return one(info, Tenant, found[0])
+        return one(info, Tenant, await access.tenant(info.context, self.view.tenant_key))
 
     @classmethod
     def of(cls, view: AttemptView) -> UnlockAttempt:
