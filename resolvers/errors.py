@@ -43,7 +43,10 @@ def vendor_error_code(exc: VendorError) -> str:
 
 def vendor_error_message(exc: VendorError) -> str:
     template = MESSAGES.get(vendor_error_code(exc), "{vendor} failed")
-    return template.format(vendor=NAMES.get(exc.vendor, exc.vendor))
+    message = template.format(vendor=NAMES.get(exc.vendor, exc.vendor))
+    # Which fields it refused helps a person act; the vendor's wording stays out.
+    fields = sorted({f.field for f in getattr(exc, "field_errors", ()) if f.field})
+    return f"{message} (fields: {', '.join(fields)})" if fields else message
 
 
 def vendor_error_extensions(exc: VendorError) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from resolvers.schedules import KeySchedule, overlaps
 from resolvers.store.records import Credential
 
 log = logging.getLogger(__name__)
-LIVE_PERSONS = ["current", "upcoming"]
+HOLDING_PINS = ["current", "upcoming", "expired"]  # expired guests keep their PINs
 VENDOR_NAMES = {"butterflymx": "ButterflyMX", "remotelock": "RemoteLock"}
 
 
@@ -207,29 +207,32 @@ async def revoke(ctx: RequestContext, credentials: tuple[Credential, ...]) -> No
             continue  # removed at the vendor already: revoked is what we want
 
 
-async def check_pin_conflicts(
-    ctx: RequestContext, pin: str, locks: tuple[str, ...], schedule: KeySchedule
-) -> None:
-    """Refuse a PIN that another live person already has on one of `locks` at an
-    overlapping time, naming our visitor key when the person is one of ours."""
+async def check_pin_conflicts(ctx: RequestContext, pin: str, schedule: KeySchedule) -> None:
+    """Refuse a PIN another person of the RemoteLock account holds, before any write,
+    naming our visitor key when the person is one of ours.
+
+    A PIN on the same lock at an overlapping time is the conflict a visitor would meet at
+    the door; the vendor is stricter still and refuses any PIN a person who is not
+    deactivated holds anywhere in the account (sandbox/remotelock/DECISIONS.md: the
+    reference is silent). One walk of the account's persons covers both.
+    """
     wanted = schedule.local_window()
-    remotelock = ctx.services.remotelock
-    for lock_id in locks:
-        accesses = await remotelock.doors.list_accesses(lock_id)
-        ids = sorted({a.access_person_id for a in accesses})
-        if not ids:
+    for person in await ctx.services.remotelock.people.list(statuses=HOLDING_PINS):
+        if person.pin != pin:
             continue
-        for person in await remotelock.people.list(ids=ids, statuses=LIVE_PERSONS):
-            if person.pin != pin or not overlaps(wanted, (person.starts_at, person.ends_at)):
-                continue
-            ours = await ctx.services.store.keys.by_vendor_object("remotelock", person.id)
-            if ours is not None:
-                holder, who = ours.name, f"visitor key {ours.name!r}"
-            else:
-                kind = "guest" if person.is_guest else "user"
-                holder, who = person.name, f"RemoteLock {kind} {person.name!r}"
-            raise PinConflictError(
-                f"PIN {pin} already opens this lock for {who} at an overlapping time: "
-                "choose another PIN, or leave it out to have one generated.",
-                holder=holder,
-            )
+        ours = await ctx.services.store.keys.by_vendor_object("remotelock", person.id)
+        if ours is not None:
+            holder, who = ours.name, f"visitor key {ours.name!r}"
+        else:
+            kind = "guest" if person.is_guest else "user"
+            holder, who = person.name, f"RemoteLock {kind} {person.name!r}"
+        when = (
+            "at an overlapping time"
+            if overlaps(wanted, (person.starts_at, person.ends_at))
+            else "(RemoteLock PINs are unique across the account, whatever the times)"
+        )
+        raise PinConflictError(
+            f"PIN {pin} is already held by {who} {when}: choose another PIN, or leave it "
+            "out to have one generated.",
+            holder=holder,
+        )

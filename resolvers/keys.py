@@ -25,6 +25,7 @@ from resolvers.outcomes import (
     IdempotencyConflictError,
     InvalidInputError,
     NotFoundError,
+    UnfinishedError,
     VendorRefusedError,
 )
 from resolvers.schedules import KeySchedule, check_pin
@@ -97,7 +98,7 @@ async def issue(ctx: RequestContext, request: IssueRequest) -> VisitorKeyView:
     _check_idempotency_key(request.idempotency_key)
     plan = await plan_key(ctx, request)
     if plan.pin is not None and plan.locks:
-        await check_pin_conflicts(ctx, plan.pin, plan.locks, plan.schedule)
+        await check_pin_conflicts(ctx, plan.pin, plan.schedule)
     store, principal = ctx.services.store, ctx.principal
     fingerprint = _fingerprint({k: str(v) for k, v in request.__dict__.items()})
     claim = await store.idempotency.claim(
@@ -180,18 +181,26 @@ async def set_tenant_pin(
     claim = await store.idempotency.claim(principal, idempotency_key, "setTenantPin", fingerprint)
     if not claim.owner:
         _check_replay(claim.matches(fingerprint), claim.record.operation, "setTenantPin")
+        # A replay reads the PIN back; it never sends the PUT again (the tenant may have
+        # changed it at the panel since, and a replay must not undo that).
+        await _wait_first(ctx, idempotency_key)
+        try:
+            stored = await ctx.services.butterflymx.pins.get(tenant.id)
+        except VendorError as exc:
+            raise VendorRefusedError(vendor_error_message(exc), vendor=exc.vendor) from exc
+        return tenant, stored.code
     try:
-        # Setting the same PIN again leaves the same state: a replay may simply redo it.
         await ctx.services.butterflymx.pins.set(tenant.id, pin)
         stored = await ctx.services.butterflymx.pins.get(tenant.id)
     except VendorError as exc:
-        if claim.owner:
-            await store.idempotency.release(principal, idempotency_key)
+        await store.idempotency.release(principal, idempotency_key)
         await _audit(ctx, "tenant.pin", f"Tenant:{tenant.key}", "failed", exc.vendor)
         raise VendorRefusedError(vendor_error_message(exc), vendor=exc.vendor) from exc
-    if claim.owner:
-        await _audit(ctx, "tenant.pin", f"Tenant:{tenant.key}", "set", f"pin:{tenant.id}")
-        await store.idempotency.complete(principal, idempotency_key, {"tenant": tenant.key})
+    except BaseException:
+        await store.idempotency.release(principal, idempotency_key)
+        raise
+    await _audit(ctx, "tenant.pin", f"Tenant:{tenant.key}", "set", f"pin:{tenant.id}")
+    await store.idempotency.complete(principal, idempotency_key, {"tenant": tenant.key})
     return tenant, stored.code
 
 
@@ -210,16 +219,22 @@ def _check_replay(matches: bool, operation: str, wanted: str) -> None:
         )
 
 
-async def _replay(ctx: RequestContext, idempotency_key: str) -> VisitorKeyView:
-    store = ctx.services.store
-    record = await store.idempotency.wait(
+async def _wait_first(ctx: RequestContext, idempotency_key: str) -> dict[str, Any]:
+    """The result of the first request with this key, once it finished."""
+    record = await ctx.services.store.idempotency.wait(
         ctx.principal, idempotency_key, ctx.services.actions.replay_wait_s
     )
     if record is None or record.result is None:
-        raise VendorRefusedError(
-            "The first request with this idempotencyKey did not finish; retry.", "concierge"
+        raise UnfinishedError(
+            "The first request with this idempotencyKey has not finished (or was given up "
+            "before reaching any vendor); retry with the same key."
         )
-    found = await store.keys.get(str(record.result["key_id"]))
+    return record.result
+
+
+async def _replay(ctx: RequestContext, idempotency_key: str) -> VisitorKeyView:
+    result = await _wait_first(ctx, idempotency_key)
+    found = await ctx.services.store.keys.get(str(result["key_id"]))
     assert found is not None  # keys are never deleted
     return key_view(found)
 

@@ -75,3 +75,9 @@ class VendorRefusedError(ActionError):
 
 class StoreDownError(ActionError):
     code = "SERVICE_UNAVAILABLE"
+
+
+class UnfinishedError(ActionError):
+    """A replay found the first request with its key neither finished nor given up."""
+
+    code = "SERVICE_UNAVAILABLE"

@@ -42,6 +42,7 @@ from resolvers.outcomes import (
     InvalidInputError,
     NotFoundError,
     StoreDownError,
+    UnfinishedError,
     VendorRefusedError,
 )
 from resolvers.store.clock import utcnow
@@ -297,9 +298,9 @@ async def _replay(ctx: RequestContext, idempotency_key: str, attempt_id: str) ->
         return from_snapshot(record.result)
     found = await store.attempts.get(attempt_id)
     if found is None:
-        raise VendorRefusedError(
-            "The first request with this idempotencyKey did not reach the vendor; retry.",
-            vendor="concierge",
+        raise UnfinishedError(
+            "The first request with this idempotencyKey did not reach the vendor; retry "
+            "with the same key."
         )
     return attempt_view(found)
 

@@ -64,7 +64,10 @@ class VendorUnavailableError(UserError):
     )
 
 
-@strawberry.type(description="Concierge's own database is unreachable; nothing was done.")
+@strawberry.type(
+    description="Concierge cannot answer this now: its database is unreachable, or the first "
+    "request with this idempotency key has not finished. Nothing was done; retry with the same key."
+)
 class ServiceUnavailableError(UserError):
     pass
 
@@ -99,5 +102,6 @@ def error_of(exc: outcomes.ActionError) -> UserError:
         outcomes.DoorOfflineError: DoorOfflineError,
         outcomes.IdempotencyConflictError: IdempotencyConflictError,
         outcomes.StoreDownError: ServiceUnavailableError,
+        outcomes.UnfinishedError: ServiceUnavailableError,
     }
     return kinds.get(type(exc), NotFoundError)(message=exc.message, code=exc.code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sandbox.remotelock.store import Record, Store, ordered
 
@@ -86,15 +87,35 @@ def naive_now(now: datetime) -> str:
     return now.strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def person_status(attributes: dict[str, Any], now: datetime) -> str:
+def person_status(store: Store, person: Record, now: datetime) -> str:
     """A person's status now: stored for users and deactivations, derived for guests."""
+    attributes = person.attributes
     if attributes["status"] == "deactivated" or "starts_at" not in attributes:
         return str(attributes["status"])
-    # Reference silent: guests' zone-less times have no stated zone; we compare them as UTC.
-    moment = naive_now(now)
+    # Reference silent on the zone of guests' zone-less times; the inventory presumes the
+    # location's, so we read them in the zone of the first location the guest may open
+    # (the account's first location before any access is granted; UTC with none).
+    moment = naive_now(now.astimezone(ZoneInfo(guest_zone(store, person))))
     if moment >= attributes["ends_at"]:
         return "expired"
     return "current" if moment >= attributes["starts_at"] else "upcoming"
+
+
+def guest_zone(store: Store, person: Record) -> str:
+    location_ids = [
+        a.attributes["accessible_id"]
+        if a.attributes["accessible_type"] == "location"
+        else store.devices[a.attributes["accessible_id"]].attributes.get("location_id")
+        for a in store.accesses.values()
+        if a.attributes["access_person_id"] == person.id
+        and (
+            a.attributes["accessible_type"] == "location"
+            or a.attributes["accessible_id"] in store.devices
+        )
+    ]
+    locations = [store.locations[i] for i in location_ids if i in store.locations]
+    locations += list(store.locations.values())
+    return str(locations[0].attributes["time_zone"]) if locations else "UTC"
 
 
 def publisher_path(kind: str, ident: str) -> str:
@@ -145,7 +166,7 @@ class View:
     ) -> tuple[dict[str, Any], dict[str, str], dict[str, Any] | None]:
         kind, ident, attrs = record.type, record.id, record.attributes
         if kind in PERSON_TYPES:
-            status = person_status(attrs, self.now)
+            status = person_status(self.store, record, self.now)
             shown = ordered(attrs, PERSON_ORDER) | {"status": status}
             restricted = status in ("deactivated", "expired")
             meta = {"restricted_actions": ["update"]} if restricted else None

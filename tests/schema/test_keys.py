@@ -300,6 +300,47 @@ async def test_a_pin_taken_on_the_lock_is_refused_by_name_before_any_write(graph
     assert await _writes(graph) == writes
 
 
+async def test_a_pin_held_elsewhere_in_the_account_is_refused_before_any_write(
+    graph: Graph,
+) -> None:
+    building = building_of(await graph.query(SITE))
+    units = [
+        e["node"]
+        for e in building["units"]["edges"]
+        if e["node"]["tenants"]
+        and any(
+            d["vendor"] == "REMOTELOCK" and d["capabilities"]["canIssuePin"]
+            for d in e["node"]["doors"]
+        )
+    ]
+    assert len(units) >= 2, "the demo building has two units with RemoteLock locks"
+    first = await _issue(
+        graph,
+        unitId=units[0]["id"],
+        name="Dog walker",
+        recipients=["walker@example.com"],
+        schedule=_custom(hours_ahead=1, hours=1),
+        pin="60417",
+        idempotencyKey="walker",
+    )
+    assert first["__typename"] == "IssueKeySuccess", first
+    writes = await _writes(graph)
+    # Another unit's lock, another day: RemoteLock would still refuse the PIN.
+    clash = await _issue(
+        graph,
+        unitId=units[1]["id"],
+        name="Piano tuner",
+        recipients=["tuner@example.com"],
+        schedule=_custom(hours_ahead=48, hours=1),
+        pin="60417",
+        idempotencyKey="tuner",
+    )
+    assert clash["__typename"] == "PinConflictError", clash
+    assert clash["holder"] == "Dog walker"
+    assert "unique across the account" in clash["message"]
+    assert await _writes(graph) == writes
+
+
 async def test_replaying_an_issue_makes_no_second_keychain(graph: Graph) -> None:
     site = await _site(graph)
     fields = {

@@ -113,7 +113,7 @@ async def create_person(request: web.Request) -> web.Response:
 
 
 def _refuse_if_restricted(core: Core, person: Record, action: str) -> None:
-    status = person_status(person.attributes, core.clock.now())
+    status = person_status(core.store, person, core.clock.now())
     if status in ("deactivated", "expired"):
         # Reference silent: the status of a restricted action is undocumented; we answer 422.
         raise single(person.attributes, None, f"Access person is {status} and cannot be {action}")

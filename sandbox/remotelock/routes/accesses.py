@@ -65,7 +65,7 @@ async def grant_access(request: web.Request) -> web.Response:
     store = core.store
     person = _person(core, request)
     body = await read_body(request)
-    status = person_status(person.attributes, core.clock.now())
+    status = person_status(core.store, person, core.clock.now())
     if status in ("deactivated", "expired"):
         raise single(
             body.attributes, None, f"Access person is {status} and cannot be granted access"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tests.conftest import RunningSandbox
 from tests.sandbox.remotelock.conftest import RemoteLock
 
 
-def _naive(delta: timedelta) -> str:
-    return (datetime.now(UTC) + delta).strftime("%Y-%m-%dT%H:%M:%S")
+def _naive(delta: timedelta, zone: str = "UTC") -> str:
+    return (datetime.now(UTC) + delta).astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 async def _user(rl: RemoteLock, **attributes: object) -> dict[str, Any]:
@@ -76,6 +77,9 @@ async def test_create_guest_with_generated_pin(rl: RemoteLock) -> None:
 
 
 async def test_guest_window_drives_status(rl: RemoteLock, sandbox: RunningSandbox) -> None:
+    # A guest's zone-less times are the wall clock of the account's location.
+    zone = (await rl.get("/locations")).data[0]["attributes"]["time_zone"]
+    assert zone != "UTC"
     reply = await rl.post(
         "/access_persons",
         {
@@ -83,8 +87,8 @@ async def test_guest_window_drives_status(rl: RemoteLock, sandbox: RunningSandbo
             "attributes": {
                 "name": "Soon",
                 "pin": "44556677",
-                "starts_at": _naive(timedelta(minutes=10)),
-                "ends_at": _naive(timedelta(minutes=30)),
+                "starts_at": _naive(timedelta(minutes=10), zone),
+                "ends_at": _naive(timedelta(minutes=30), zone),
             },
         },
     )
