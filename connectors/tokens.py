@@ -12,9 +12,11 @@ it never loops.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -40,6 +42,12 @@ class TokenStorage(Protocol):
 
     async def save(self, key: str, tokens: TokenSet) -> None: ...
 
+    def renewing(self, key: str) -> AbstractAsyncContextManager[object]:
+        """Held from the last look at the stored set until the renewed one is saved, so
+        processes sharing the storage renew an account one at a time (a refresh token
+        rotates: two refreshes with the same one leave the second refused)."""
+        ...
+
 
 class MemoryTokenStorage:
     def __init__(self) -> None:
@@ -50,6 +58,9 @@ class MemoryTokenStorage:
 
     async def save(self, key: str, tokens: TokenSet) -> None:
         self._tokens[key] = tokens
+
+    def renewing(self, key: str) -> AbstractAsyncContextManager[object]:
+        return contextlib.nullcontext()  # one process: the manager's own lock suffices
 
 
 Login = Callable[[], Awaitable[TokenSet]]
@@ -116,21 +127,36 @@ class TokenManager:
                 raise VendorAuthError(
                     f"re-authorisation required: {self.needs_reauthorization}", vendor=self.vendor
                 )
-            try:
-                renewed = await self._renew(current)
-            except VendorAuthError as exc:
-                self.needs_reauthorization = exc.message
-                log.warning("%s account %s needs re-authorisation: %s", self.vendor, self.key, exc)
-                raise
-            except VendorError as exc:
-                # Transient trouble: a token inside the refresh margin still works for now.
-                if current is not None and current.expires_at > self._clock():
-                    return current.access_token
-                self._failure = (time.monotonic(), exc)
-                raise
-            await self._storage.save(self.key, renewed)
-            self._tokens = renewed
-            return renewed.access_token
+            async with self._storage.renewing(self.key):
+                return await self._renew_held(current)
+
+    async def _renew_held(self, current: TokenSet | None) -> str:
+        """Renew, holding the storage's renewal lock (and our own)."""
+        # Another process may have renewed while we waited for the lock.
+        stored = await self._storage.load(self.key)
+        newer = stored is not None and (
+            current is None or stored.access_token != current.access_token
+        )
+        if stored is not None and newer and self._fresh(stored):
+            self._tokens = stored
+            return stored.access_token
+        if stored is not None and current is None:
+            current = self._tokens = stored  # stored since we last looked: renew from it
+        try:
+            renewed = await self._renew(current)
+        except VendorAuthError as exc:
+            self.needs_reauthorization = exc.message
+            log.warning("%s account %s needs re-authorisation: %s", self.vendor, self.key, exc)
+            raise
+        except VendorError as exc:
+            # Transient trouble: a token inside the refresh margin still works for now.
+            if current is not None and current.expires_at > self._clock():
+                return current.access_token
+            self._failure = (time.monotonic(), exc)
+            raise
+        await self._storage.save(self.key, renewed)
+        self._tokens = renewed
+        return renewed.access_token
 
     @property
     def held(self) -> bool:

@@ -13,8 +13,10 @@ here, which costs one login and nothing else).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+from collections.abc import AsyncIterator
 
 import sqlalchemy as sa
 from cryptography.fernet import InvalidToken, MultiFernet
@@ -27,6 +29,8 @@ from resolvers.store.repository import Repository
 from resolvers.store.tables import vendor_tokens
 
 log = logging.getLogger(__name__)
+LOCK_SPACE = 0x7C0C  # advisory lock namespace of token renewals (the first key of two)
+RENEWAL_LOCK_TIMEOUT_S = 10.0  # a vendor token request's own timeout is shorter
 
 
 class SqlTokenStorage(Repository):
@@ -75,6 +79,42 @@ class SqlTokenStorage(Repository):
             refresh_token=data.get("refresh_token"),
         )
 
+    @contextlib.asynccontextmanager
+    async def renewing(self, key: str) -> AsyncIterator[object]:
+        """On PostgreSQL, a transaction-scoped advisory lock per account: replicas renew
+        one at a time, and the one that waited reads the set the first one saved.
+
+        A lock that cannot be had (database down, `RENEWAL_LOCK_TIMEOUT` passed) is logged
+        and the renewal goes ahead without it: at worst as before, one replica's refresh
+        is refused and it asks for re-authorisation, never a request hanging.
+        """
+        if self._engine.dialect.name != "postgresql":
+            yield None  # SQLite: one file belongs to one server process
+            return
+        held = contextlib.AsyncExitStack()
+        try:
+            connection = await held.enter_async_context(self._begin())
+            await connection.execute(
+                sa.text(f"SET LOCAL lock_timeout = '{int(RENEWAL_LOCK_TIMEOUT_S * 1000)}ms'")
+            )
+            await connection.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:space, hashtext(:account))"),
+                {"space": LOCK_SPACE, "account": key},
+            )
+            # Another replica may have stored this account since we opened: look again.
+            row = sa.select(vendor_tokens.c.account).where(vendor_tokens.c.account == key)
+            if await connection.scalar(row) is not None and self._stored is not None:
+                self._stored.add(key)
+        except (StoreUnavailableError, sa.exc.DBAPIError, OSError) as exc:
+            await _close_quietly(held)
+            log.warning("renewing %s without the replicas' lock (%s)", key, exc)
+            yield None
+            return
+        try:
+            yield None
+        finally:
+            await _close_quietly(held)
+
     async def save(self, key: str, tokens: TokenSet) -> None:
         plain = json.dumps(
             {
@@ -97,3 +137,11 @@ class SqlTokenStorage(Repository):
         self._unreadable.discard(key)
         if self._stored is not None:
             self._stored.add(key)
+
+
+async def _close_quietly(held: contextlib.AsyncExitStack) -> None:
+    """End the lock's transaction; if the database went away meanwhile, so did the lock."""
+    try:
+        await held.aclose()
+    except (StoreUnavailableError, sa.exc.DBAPIError, OSError) as exc:
+        log.warning("the token renewal lock's transaction did not end cleanly (%s)", exc)
