@@ -98,6 +98,7 @@ async def measure(url: str, sandbox: Sandbox, args: argparse.Namespace) -> dict[
             *(unlock(http, url, door, tenant, f"{run}-burst-{i}") for i in range(args.concurrent))
         )
         burst_wall = time.perf_counter() - started
+        total = sandbox.control("GET", "/counters?vendor=butterflymx")["routes"].get(RELEASE, 0)
     statuses: dict[str, int] = {}
     for _, status in [*first, *burst]:
         statuses[status] = statuses.get(status, 0) + 1
@@ -108,6 +109,7 @@ async def measure(url: str, sandbox: Sandbox, args: argparse.Namespace) -> dict[
         "vendor_calls_replay": after - sent,
         "concurrent": summary([s for s, _ in burst], args.latency_ms, 1)
         | {"wall_s": round(burst_wall, 2), "per_s": round(len(burst) / burst_wall, 1)},
+        "vendor_calls_concurrent": total - after,
         "statuses": statuses,
     }
 

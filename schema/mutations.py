@@ -12,7 +12,7 @@ from resolvers.outcomes import ActionError
 from schema.attempts import UnlockAttempt
 from schema.context import Info
 from schema.graph import one
-from schema.results import ActionErrors, error_of
+from schema.results import ActionErrors, UserError, error_of
 
 
 @strawberry.input(description="Open a door now.")
@@ -55,43 +55,43 @@ def _node_key(global_id: relay.GlobalID, type_name: str, field: str) -> str:
     return global_id.node_id
 
 
+async def _act(
+    info: Info,
+    action: str,
+    door_id: relay.GlobalID,
+    tenant_id: relay.GlobalID | None,
+    idempotency_key: str,
+) -> UnlockAttempt | UserError:
+    """Unlock or lock: the attempt, or the typed error that stopped it."""
+    try:
+        door = _node_key(door_id, "Door", "doorId")
+        tenant = _node_key(tenant_id, "Tenant", "tenantId") if tenant_id is not None else None
+        view = await unlocks.act(
+            info.context,
+            action=action,
+            door_key=door,
+            tenant_key=tenant,
+            idempotency_key=idempotency_key,
+        )
+    except ActionError as exc:
+        return error_of(exc)
+    attempt = one(info, UnlockAttempt, view)
+    assert attempt is not None  # an attempt's own requester may read it
+    return attempt
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Open a door (ButterflyMX access point or lock, RemoteLock).")
     async def unlock_door(self, info: Info, input: UnlockDoorInput) -> UnlockDoorResult:
-        try:
-            door = _node_key(input.door_id, "Door", "doorId")
-            tenant = (
-                _node_key(input.tenant_id, "Tenant", "tenantId")
-                if input.tenant_id is not None
-                else None
-            )
-            view = await unlocks.act(
-                info.context,
-                action="unlock",
-                door_key=door,
-                tenant_key=tenant,
-                idempotency_key=input.idempotency_key,
-            )
-        except ActionError as exc:
-            return error_of(exc)  # type: ignore[return-value]
-        attempt = one(info, UnlockAttempt, view)
-        assert attempt is not None  # an attempt's own requester may read it
-        return UnlockDoorSuccess(attempt=attempt)
+        done = await _act(info, "unlock", input.door_id, input.tenant_id, input.idempotency_key)
+        if isinstance(done, UnlockAttempt):
+            return UnlockDoorSuccess(attempt=done)
+        return done  # type: ignore[return-value]
 
     @strawberry.mutation(description="Lock a door (RemoteLock locks).")
     async def lock_door(self, info: Info, input: LockDoorInput) -> LockDoorResult:
-        try:
-            door = _node_key(input.door_id, "Door", "doorId")
-            view = await unlocks.act(
-                info.context,
-                action="lock",
-                door_key=door,
-                tenant_key=None,
-                idempotency_key=input.idempotency_key,
-            )
-        except ActionError as exc:
-            return error_of(exc)  # type: ignore[return-value]
-        attempt = one(info, UnlockAttempt, view)
-        assert attempt is not None
-        return LockDoorSuccess(attempt=attempt)
+        done = await _act(info, "lock", input.door_id, None, input.idempotency_key)
+        if isinstance(done, UnlockAttempt):
+            return LockDoorSuccess(attempt=done)
+        return done  # type: ignore[return-value]
