@@ -29,6 +29,7 @@ from schema.budget import limited
 from schema.limits import Limits
 from server.backends import Backends, open_backends
 from server.heap import frozen_heap
+from server.ide import assets_route, graphiql_html
 from server.settings import Settings
 from server.store import open_store
 from server.vendors import build_services
@@ -75,6 +76,10 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
         )
         self._state = state
         self._checks_for = checks_for
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return graphiql_html()  # local assets only: Strawberry's page loads them from a CDN
 
     def encode_json(self, data: object) -> str:
         # Text, not bytes: Strawberry sends bytes as binary WebSocket frames, which
@@ -186,6 +191,7 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            assets_route(),
         ],
         lifespan=lifespan,
     )
