@@ -13,7 +13,7 @@ import aiohttp
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -30,6 +30,7 @@ from schema.limits import Limits
 from server.backends import Backends, open_backends
 from server.heap import frozen_heap
 from server.ide import assets_route, graphiql_html
+from server.metrics import Metrics
 from server.settings import Settings
 from server.store import open_store
 from server.vendors import build_services
@@ -45,7 +46,10 @@ class AppState:
     backends: Backends | None = None
     services: Services | None = None
     store: SqlStore | None = None  # opened and migrated: readiness waits for it
-    graphql_requests: int = 0
+    metrics: Metrics = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.metrics = Metrics(lambda: self.services)
 
     @property
     def ready(self) -> bool:
@@ -71,9 +75,9 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
             timeout_s=settings.operation_timeout_s,
             max_objects=settings.max_result_objects,
         )
-        super().__init__(
-            limited(schema, limits, fast=settings.fast_execution), graphql_ide="graphiql"
-        )
+        bounded = limited(schema, limits, fast=settings.fast_execution)
+        bounded.extensions = (*bounded.extensions, state.metrics.extension())
+        super().__init__(bounded, graphql_ide="graphiql")
         self._state = state
         self._checks_for = checks_for
 
@@ -108,7 +112,7 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
     ) -> RequestContext:
         # Built once per HTTP request or WebSocket connection; each operation then gets its
         # own loaders and vendor deadline (`schema.errors.OperationScope`).
-        self._state.graphql_requests += 1
+        self._state.metrics.graphql_requests.inc()
         backends, services = self._state.backends, self._state.services
         if backends is None or services is None:
             raise RuntimeError("GraphQL request before the server finished starting")
@@ -144,6 +148,7 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
             state.store = await open_store(settings)
             state.backends = await open_backends(settings, state.http)
             state.services = build_services(settings, state.backends, state.http, store=state.store)
+            state.metrics.observe(state.services)
             # Attempts a previous run left unsettled are watched again, never resent.
             await resume_confirmations(state.services)
             with frozen_heap():
@@ -174,15 +179,8 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
         return JSONResponse(body)
 
     async def metrics(request: Request) -> Response:
-        lines = [
-            "# HELP concierge_uptime_seconds Seconds since the server started.",
-            "# TYPE concierge_uptime_seconds gauge",
-            f"concierge_uptime_seconds {time.time() - state.started_at:.1f}",
-            "# HELP concierge_graphql_requests_total GraphQL operations received.",
-            "# TYPE concierge_graphql_requests_total counter",
-            f"concierge_graphql_requests_total {state.graphql_requests}",
-        ]
-        return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
+        body, content_type = state.metrics.exposition()
+        return Response(body, headers={"Content-Type": content_type})
 
     app = Starlette(
         routes=[
