@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 import orjson
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -30,9 +31,11 @@ from schema.limits import Limits
 from server.backends import Backends, open_backends
 from server.heap import frozen_heap
 from server.ide import assets_route, graphiql_html
+from server.logs import RequestLogMiddleware, VendorLog
 from server.metrics import Metrics
 from server.settings import Settings
 from server.store import open_store
+from server.tracing import TracerProvider, client_trace_configs, operation_tracing, tracer_provider
 from server.vendors import build_services
 
 
@@ -47,6 +50,7 @@ class AppState:
     services: Services | None = None
     store: SqlStore | None = None  # opened and migrated: readiness waits for it
     metrics: Metrics = field(init=False)
+    tracer_provider: TracerProvider | None = None  # tracing off
 
     def __post_init__(self) -> None:
         self.metrics = Metrics(lambda: self.services)
@@ -77,6 +81,8 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
         )
         bounded = limited(schema, limits, fast=settings.fast_execution)
         bounded.extensions = (*bounded.extensions, state.metrics.extension())
+        if state.tracer_provider is not None:
+            bounded.extensions = (*bounded.extensions, operation_tracing(state.tracer_provider))
         super().__init__(bounded, graphql_ide="graphiql")
         self._state = state
         self._checks_for = checks_for
@@ -135,20 +141,30 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
         )
 
 
-def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Starlette:
-    """The ASGI app; `checks_for` decides, per request, which objects it may see."""
+def create_app(
+    settings: Settings,
+    *,
+    checks_for: ChecksFor = admit_all,
+    tracer: TracerProvider | None = None,
+) -> Starlette:
+    """The ASGI app; `checks_for` decides, per request, which objects it may see; `tracer`
+    (tests) replaces the provider the tracing settings would build."""
     state = AppState(settings=settings)
+    owned_tracer = tracer is None
+    state.tracer_provider = tracer if tracer is not None else tracer_provider(settings)
     graphql = ConciergeGraphQL(state, checks_for)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state.http = aiohttp.ClientSession()
+        state.http = aiohttp.ClientSession(
+            trace_configs=client_trace_configs(state.tracer_provider)
+        )
         try:
             # Migrated before anything else: no request ever meets an old schema.
             state.store = await open_store(settings)
             state.backends = await open_backends(settings, state.http)
             state.services = build_services(settings, state.backends, state.http, store=state.store)
-            state.metrics.observe(state.services)
+            state.metrics.observe(state.services, VendorLog())
             # Attempts a previous run left unsettled are watched again, never resent.
             await resume_confirmations(state.services)
             with frozen_heap():
@@ -164,6 +180,8 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
                 await state.backends.close()
                 state.backends = None
             await state.http.close()
+            if owned_tracer and state.tracer_provider is not None:
+                state.tracer_provider.shutdown()  # exports what is still batched
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok", "uptime_s": round(time.time() - state.started_at, 1)})
@@ -192,6 +210,7 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
             assets_route(),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(RequestLogMiddleware)],
     )
     app.state.concierge = state
     return app

@@ -92,8 +92,10 @@ def _serve(args: argparse.Namespace) -> int:
     settings = load_settings(args.config).with_overrides(
         host=args.host, port=args.port, sandbox_url=args.sandbox_url
     )
+    from server.logs import configure_logging
     from server.vendors import check_vendor_settings, load_site_map
 
+    configure_logging(settings.log_format, settings.log_level)
     check_vendor_settings(settings)  # fail before binding a port
     if settings.site_map_file:
         load_site_map(settings.site_map_file)
@@ -105,8 +107,10 @@ def _serve(args: argparse.Namespace) -> int:
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        log_level="info",
+        log_config=None,  # server.logs configured the handlers
+        access_log=False,  # server.logs.RequestLogMiddleware writes the access lines
         lifespan="on",
+        timeout_graceful_shutdown=max(1, round(settings.shutdown_timeout_s)),
     )
     return 0
 

@@ -12,6 +12,8 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import Collector
 from strawberry.extensions import SchemaExtension
 
+from connectors.http import HTTPObserver
+
 if TYPE_CHECKING:
     from resolvers.services import Services
 
@@ -129,10 +131,11 @@ class Metrics:
         self.operations.labels(name, kind, "ok" if ok else "error").inc()
         self.operation_seconds.labels(name, kind).observe(seconds)
 
-    def observe(self, services: Services) -> None:
-        """Report every vendor client's requests here."""
+    def observe(self, services: Services, *also: HTTPObserver) -> None:
+        """Report every vendor client's requests here (and to `also`, the request log)."""
+        observer: HTTPObserver = Observers((self, *also)) if also else self
         for client in (services.butterflymx, services.remotelock, services.butlr):
-            client.http.observer = self
+            client.http.observer = observer
 
     def exposition(self) -> tuple[bytes, str]:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
@@ -140,6 +143,25 @@ class Metrics:
     def extension(self) -> type[SchemaExtension]:
         """A Strawberry extension class that times each operation into these metrics."""
         return type("OperationMetrics", (_OperationMetrics,), {"metrics": self})
+
+
+class Observers:
+    """Several `HTTPObserver`s as one."""
+
+    def __init__(self, observers: tuple[HTTPObserver, ...]) -> None:
+        self._observers = observers
+
+    def exchanged(self, vendor: str, method: str, route: str, status: str, seconds: float) -> None:
+        for o in self._observers:
+            o.exchanged(vendor, method, route, status, seconds)
+
+    def retried(self, vendor: str, kind: str) -> None:
+        for o in self._observers:
+            o.retried(vendor, kind)
+
+    def waited(self, vendor: str, seconds: float) -> None:
+        for o in self._observers:
+            o.waited(vendor, seconds)
 
 
 class _OperationMetrics(SchemaExtension):
