@@ -59,8 +59,18 @@ class AppState:
     def ready(self) -> bool:
         return self.services is not None and self.store is not None
 
+    def waiting_for(self) -> list[str]:
+        """What readiness still waits for: the store (migrated) and each vendor's token."""
+        if self.store is None or self.services is None:
+            return ["store"] if self.store is None else ["services"]
+        s = self.services
+        return [
+            c.tokens.vendor for c in (s.butterflymx, s.remotelock, s.butlr) if not c.tokens.held
+        ]
+
 
 RENEWAL_HEAD_START_S = 0.002
+READY_WAIT_S = 2.0  # a readiness probe waits this long for tokens being fetched
 
 # What a request may see, from the request (its principal); every object passes it.
 ChecksFor = Callable[[Request | WebSocket], ObjectChecks]
@@ -165,6 +175,7 @@ def create_app(
             state.backends = await open_backends(settings, state.http)
             state.services = build_services(settings, state.backends, state.http, store=state.store)
             state.metrics.observe(state.services, VendorLog())
+            state.services.renew_tokens()  # readiness waits for them; no request has to
             # Attempts a previous run left unsettled are watched again, never resent.
             await resume_confirmations(state.services)
             with frozen_heap():
@@ -187,9 +198,15 @@ def create_app(
         return JSONResponse({"status": "ok", "uptime_s": round(time.time() - state.started_at, 1)})
 
     async def readyz(request: Request) -> Response:
-        if not state.ready:
-            return JSONResponse({"status": "starting"}, status_code=503)
-        assert state.backends is not None
+        # Ready once migrated and holding every vendor's token: a replica that cannot
+        # authenticate gets no traffic. Asking starts renewals (with their backoff).
+        if state.services is not None and state.waiting_for():
+            renewals = state.services.renew_tokens()
+            if renewals:
+                await asyncio.wait(renewals, timeout=READY_WAIT_S)
+        waiting = state.waiting_for()
+        if not state.ready or waiting or state.backends is None:
+            return JSONResponse({"status": "starting", "waiting_for": waiting}, status_code=503)
         body: dict[str, Any] = {
             "status": "ready",
             "vendors": {n: v.source for n, v in state.backends.vendors.items()},
