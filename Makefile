@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run sandbox test lint typecheck contracts pytest schema bench clean
+.PHONY: install run sandbox test lint typecheck contracts pytest schema bench clean wheel
 
 install: $(STAMP)
 
@@ -37,6 +37,11 @@ contracts: install
 
 pytest: install
 	$(BIN)/pytest -q $(ARGS)
+
+# The wheel the Dockerfile installs (its build stage runs the same two commands).
+wheel: install
+	$(PYTHON) scripts/graphiql_assets.py
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .
 
 schema: install
 	$(BIN)/concierge schema > schema/schema.graphql
