@@ -11,6 +11,7 @@ from typing import Any
 
 import aiohttp
 import orjson
+from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -36,7 +37,7 @@ from server.metrics import Metrics
 from server.settings import Settings
 from server.store import open_store
 from server.tracing import TracerProvider, client_trace_configs, operation_tracing, tracer_provider
-from server.vendors import build_services
+from server.vendors import build_services, shared_cache
 
 
 @dataclass
@@ -51,6 +52,7 @@ class AppState:
     store: SqlStore | None = None  # opened and migrated: readiness waits for it
     metrics: Metrics = field(init=False)
     tracer_provider: TracerProvider | None = None  # tracing off
+    redis: Redis | None = None  # the shared cache's client, when `redis_url` is set
 
     def __post_init__(self) -> None:
         self.metrics = Metrics(lambda: self.services)
@@ -173,7 +175,16 @@ def create_app(
             # Migrated before anything else: no request ever meets an old schema.
             state.store = await open_store(settings)
             state.backends = await open_backends(settings, state.http)
-            state.services = build_services(settings, state.backends, state.http, store=state.store)
+            shared = None
+            if settings.redis_url is not None:
+                state.redis, shared = shared_cache(settings, state.store.token_key)
+            state.services = build_services(
+                settings, state.backends, state.http, store=state.store, shared_cache=shared
+            )
+            if shared is not None:
+                state.services.tasks.start(
+                    shared.listen(state.services.cache.drop_local), name="cache invalidations"
+                )
             state.metrics.observe(state.services, VendorLog())
             state.services.renew_tokens()  # readiness waits for them; no request has to
             # Attempts a previous run left unsettled are watched again, never resent.
@@ -184,6 +195,9 @@ def create_app(
             if state.services is not None:
                 await state.services.close()
             state.services = None
+            if state.redis is not None:
+                await state.redis.aclose()
+                state.redis = None
             if state.store is not None:
                 await state.store.close()
                 state.store = None

@@ -39,7 +39,8 @@ Environment: `CONCIERGE_HOST`, `CONCIERGE_PORT`, `CONCIERGE_SANDBOX_URL`,
 The store: `CONCIERGE_DATA_DIR`, `CONCIERGE_DATABASE_URL`, `CONCIERGE_TOKEN_KEY`,
 `CONCIERGE_TOKEN_KEY_FILE`, `CONCIERGE_IDEMPOTENCY_TTL_S`; `CONCIERGE_UNLOCK_CONFIRM_TIMEOUT_S`.
 Operations: `CONCIERGE_LOG_FORMAT` (auto/json/text), `CONCIERGE_LOG_LEVEL`, `CONCIERGE_TRACING`,
-`CONCIERGE_OTLP_ENDPOINT`, `CONCIERGE_SERVICE_NAME`, `CONCIERGE_SHUTDOWN_TIMEOUT_S`.
+`CONCIERGE_OTLP_ENDPOINT`, `CONCIERGE_SERVICE_NAME`, `CONCIERGE_SHUTDOWN_TIMEOUT_S`;
+the shared cache: `CONCIERGE_REDIS_URL`, `CONCIERGE_CACHE_NAMESPACE`.
 """
 
 from __future__ import annotations
@@ -128,6 +129,9 @@ class Settings:
     otlp_endpoint: str | None = None  # e.g. http://collector:4318; setting it turns tracing on
     service_name: str = "concierge"  # the traces' service.name
     shutdown_timeout_s: float = 8.0  # SIGTERM: requests in flight get this long, then exit
+    # Shared cache (second tier) when set; entries sealed with the store's token key.
+    redis_url: str | None = None
+    cache_namespace: str = "concierge"  # Redis key prefix: deployments sharing one Redis
 
     @property
     def embedded_sandbox(self) -> bool:
@@ -188,7 +192,7 @@ def load_settings(
     known |= {"max_query_tokens", "max_query_depth", "operation_timeout_s"}
     known |= {"max_result_objects", "fast_execution"}
     known |= {"log_format", "log_level", "tracing", "otlp_endpoint", "service_name"}
-    known |= {"shutdown_timeout_s"}
+    known |= {"shutdown_timeout_s", "redis_url", "cache_namespace"}
     unknown = set(data) - known
     if unknown:
         raise SettingsError(f"unknown settings in {path}: {sorted(unknown)}")
@@ -238,6 +242,8 @@ def load_settings(
         otlp_endpoint=pick("otlp_endpoint", str),
         service_name=pick("service_name", str),
         shutdown_timeout_s=pick("shutdown_timeout_s", float),
+        redis_url=pick("redis_url", str),
+        cache_namespace=pick("cache_namespace", str),
     )
 
 
