@@ -81,3 +81,24 @@ async def test_a_failed_operation_counts_as_an_error(
     assert (
         total(found["concierge_graphql_operations_total"], operation="Broken", outcome="error") == 1
     )
+
+
+async def test_a_retried_vendor_failure_shows_in_the_counts(
+    concierge_url: str, http: aiohttp.ClientSession
+) -> None:
+    async with http.post(
+        f"{concierge_url}/graphql", json={"query": "{ sandboxControlUrl }"}
+    ) as response:
+        control = (await response.json())["data"]["sandboxControlUrl"]
+    # The next ButterflyMX request answers 503; the GET is retried and then succeeds.
+    async with http.patch(
+        f"{control}/faults/butterflymx", json={"fail_next": 1, "error_status": 503}
+    ) as response:
+        assert response.status < 300
+    query = "{ buildings(first: 1) { edges { node { name } } } }"
+    async with http.post(f"{concierge_url}/graphql", json={"query": query}) as response:
+        assert "errors" not in await response.json()
+    found = await scrape(http, concierge_url)
+    requests = found["concierge_vendor_requests_total"]
+    assert total(requests, vendor="butterflymx", status="503") == 1
+    assert total(found["concierge_vendor_retries_total"], vendor="butterflymx") == 1
