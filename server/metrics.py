@@ -135,7 +135,8 @@ class Metrics:
         """Report every vendor client's requests here (and to `also`, the request log)."""
         observer: HTTPObserver = Observers((self, *also)) if also else self
         for client in (services.butterflymx, services.remotelock, services.butlr):
-            client.http.observer = observer
+            for transport in client.transports:
+                transport.observer = observer
 
     def exposition(self) -> tuple[bytes, str]:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

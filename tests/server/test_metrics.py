@@ -7,6 +7,8 @@ import re
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
+from server.settings import Settings
+from tests.conftest import RunningSandbox, running_server
 from tests.schema.graphs import DASHBOARD
 
 
@@ -102,3 +104,16 @@ async def test_a_retried_vendor_failure_shows_in_the_counts(
     requests = found["concierge_vendor_requests_total"]
     assert total(requests, vendor="butterflymx", status="503") == 1
     assert total(found["concierge_vendor_retries_total"], vendor="butterflymx") == 1
+
+
+async def test_token_requests_are_counted_too(
+    sandbox: RunningSandbox, http: aiohttp.ClientSession
+) -> None:
+    # A standalone sandbox, so its counters start before this server asks for any token.
+    async with running_server(Settings(sandbox_url=sandbox.control_url)) as url:
+        async with http.get(f"{url}/readyz") as response:
+            assert response.status == 200
+        found = await scrape(http, url)
+        counters = await sandbox.counters("remotelock")
+    sent = total(found["concierge_vendor_requests_total"], vendor="remotelock")
+    assert sent == counters["total"] > 0
