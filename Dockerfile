@@ -16,7 +16,7 @@ COPY resolvers resolvers
 COPY schema schema
 COPY server server
 COPY sandbox sandbox
-RUN python scripts/graphiql_assets.py \
+RUN python scripts/graphiql_assets.py --require \
     && pip wheel --no-cache-dir --no-deps --wheel-dir /dist .
 
 FROM python:3.11-slim

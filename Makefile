@@ -40,7 +40,7 @@ pytest: install
 
 # The wheel the Dockerfile installs (its build stage runs the same two commands).
 wheel: install
-	$(PYTHON) scripts/graphiql_assets.py
+	$(PYTHON) scripts/graphiql_assets.py --require
 	$(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .
 
 schema: install
