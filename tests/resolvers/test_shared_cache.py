@@ -12,15 +12,13 @@ from typing import Any
 import aiohttp
 import pytest
 import uvicorn
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, MultiFernet
 from starlette.applications import Starlette
 
 from server.app import AppState, create_app
 from server.settings import Settings
 from tests.conftest import RunningSandbox
 from tests.schema.graphs import DASHBOARD
-
-pytestmark = pytest.mark.requires_redis
 
 
 @contextlib.asynccontextmanager
@@ -66,6 +64,7 @@ async def vendor_calls(sandbox: RunningSandbox) -> dict[str, int]:
     return {vendor: c["total"] for vendor, c in counters.items()}
 
 
+@pytest.mark.requires_redis
 async def test_a_dashboard_one_replica_fetched_costs_the_other_no_vendor_call(
     sandbox: RunningSandbox, http: aiohttp.ClientSession, tmp_path: Path
 ) -> None:
@@ -106,3 +105,33 @@ async def test_a_dashboard_one_replica_fetched_costs_the_other_no_vendor_call(
         calls = await vendor_calls(sandbox)
         assert calls["butterflymx"] > 0
         assert calls["butlr"] == 0
+
+
+async def test_redis_down_costs_vendor_calls_not_answers() -> None:
+    from redis.asyncio import Redis
+
+    from resolvers.cache import VendorCache
+    from resolvers.shared_cache import RedisTier
+
+    # Port 9 (discard): nothing listens, so every Redis call fails at once.
+    redis = Redis.from_url("redis://127.0.0.1:9/0", socket_connect_timeout=0.5)
+    seal = MultiFernet([Fernet(Fernet.generate_key())])
+    cache = VendorCache(shared=RedisTier(redis, seal, namespace="down"))
+    calls = 0
+
+    async def fetch() -> str:
+        nonlocal calls
+        calls += 1
+        return "fresh"
+
+    try:
+        assert await cache.get_or_fetch("reference", ("bmx", "a", "x"), fetch) == "fresh"
+        assert await cache.get_or_fetch("reference", ("bmx", "a", "x"), fetch) == "fresh"
+        assert calls == 1  # the first tier still works
+        cache.invalidate(("bmx",))
+        await cache.flush()
+        assert await cache.get_or_fetch("reference", ("bmx", "a", "x"), fetch) == "fresh"
+        assert calls == 2
+    finally:
+        await cache.close()
+        await redis.aclose()
