@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from resolvers.services import Services
 
 BREAKER_STATES = ("closed", "half_open", "open")
+MAX_OPERATION_NAMES = 500
 # Vendor calls take 1 ms (sandbox) to seconds (a slow vendor, retries): the default
 # buckets start at 5 ms and would put every sandbox call in one.
 VENDOR_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
@@ -36,6 +37,7 @@ class Metrics:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.started_at = time.time()
+        self._names: set[str] = set()
         self.operations = Counter(
             "concierge_graphql_operations",
             "GraphQL operations by name, type and outcome (ok, error).",
@@ -128,6 +130,13 @@ class Metrics:
         self.webhooks.labels(vendor, outcome).inc()
 
     def operation(self, name: str, kind: str, ok: bool, seconds: float) -> None:
+        # Names come from clients: past MAX_OPERATION_NAMES distinct ones, new names count
+        # as "other", so no client can grow the exposition without bound.
+        if name not in self._names:
+            if len(self._names) >= MAX_OPERATION_NAMES:
+                name = "other"
+            else:
+                self._names.add(name)
         self.operations.labels(name, kind, "ok" if ok else "error").inc()
         self.operation_seconds.labels(name, kind).observe(seconds)
 

@@ -117,3 +117,21 @@ async def test_token_requests_are_counted_too(
         counters = await sandbox.counters("remotelock")
     sent = total(found["concierge_vendor_requests_total"], vendor="remotelock")
     assert sent == counters["total"] > 0
+
+
+def test_operation_names_are_bounded() -> None:
+    from server.metrics import MAX_OPERATION_NAMES, Metrics
+
+    metrics = Metrics()
+    for n in range(MAX_OPERATION_NAMES + 10):
+        metrics.operation(f"Op{n}", "query", True, 0.01)
+    body, _ = metrics.exposition()
+    names = {
+        s.labels["operation"]
+        for family in text_string_to_metric_families(body.decode())
+        if family.name == "concierge_graphql_operations"
+        for s in family.samples
+        if s.name == "concierge_graphql_operations_total"
+    }
+    assert len(names) == MAX_OPERATION_NAMES + 1
+    assert "other" in names
