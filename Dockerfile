@@ -36,7 +36,7 @@ EXPOSE 8000
 USER 10001
 # Liveness; orchestrators should route traffic by /readyz (store migrated, tokens held).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-    CMD ["python", "-c", "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
+    CMD ["concierge", "health"]
 # SIGTERM: uvicorn drains requests in flight for CONCIERGE_SHUTDOWN_TIMEOUT_S (default 8 s).
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["concierge"]

@@ -48,7 +48,7 @@ def test_the_image_builds_a_wheel_then_runs_it_as_a_non_root_user() -> None:
     assert "--from=build /dist" in by["COPY"]
     assert "pip install --no-cache-dir /dist/*.whl" in by["RUN"]
     assert by["USER"] not in ("root", "0")
-    assert "/healthz" in by["HEALTHCHECK"]
+    assert '["concierge", "health"]' in by["HEALTHCHECK"]
     assert by["ENTRYPOINT"] == '["concierge"]'
     assert by["CMD"] == '["serve"]'
     env = parser.envs

@@ -79,3 +79,12 @@ async def test_sigterm_finishes_the_request_in_flight_then_exits(
             if process is not None and process.returncode is None:
                 process.kill()
                 await process.wait()
+
+
+async def test_the_health_command_checks_a_running_server(concierge_url: str) -> None:
+    from server.cli import main
+
+    # In a thread: the command blocks, and this loop serves the request it makes.
+    assert await asyncio.to_thread(main, ["health", "--url", f"{concierge_url}/healthz"]) == 0
+    closed = f"http://127.0.0.1:{_free_port()}/healthz"
+    assert await asyncio.to_thread(main, ["health", "--url", closed]) == 1
