@@ -6,11 +6,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run sandbox test lint typecheck contracts pytest schema bench clean
+.PHONY: install run sandbox test lint typecheck contracts pytest schema bench clean wheel
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml scripts/graphiql_assets.py
+	$(PYTHON) scripts/graphiql_assets.py  # GraphiQL's files from npm, before the wheel is built
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -36,6 +37,11 @@ contracts: install
 
 pytest: install
 	$(BIN)/pytest -q $(ARGS)
+
+# The wheel the Dockerfile installs (its build stage runs the same two commands).
+wheel: install
+	$(PYTHON) scripts/graphiql_assets.py --require
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .
 
 schema: install
 	$(BIN)/concierge schema > schema/schema.graphql

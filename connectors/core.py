@@ -65,3 +65,8 @@ class VendorClient:
     @property
     def tokens(self) -> TokenManager:
         return self.core.tokens
+
+    @property
+    def transports(self) -> list[VendorHTTP]:
+        """Every transport this client sends through (an observer watches them all)."""
+        return [self.core.http]

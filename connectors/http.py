@@ -11,11 +11,12 @@ import asyncio
 import json
 import logging
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any, TypedDict
+from typing import Any, Protocol, TypedDict
 from urllib.parse import quote
 
 import aiohttp
@@ -92,6 +93,32 @@ def retry_after_header(headers: Mapping[str, str], now: float) -> float | None:
         return None
 
 
+class HTTPObserver(Protocol):
+    """What the transport reports as it works (the server's metrics implement it; connectors
+    never import server code). `route` is the path with ids replaced by `{id}`."""
+
+    def exchanged(self, vendor: str, method: str, route: str, status: str, seconds: float) -> None:
+        """One request sent: its HTTP status, or `timeout` / `connect_error` / `error`."""
+
+    def retried(self, vendor: str, kind: str) -> None:
+        """A failed call (`kind`: the error's kind) is about to be sent again."""
+
+    def waited(self, vendor: str, seconds: float) -> None:
+        """A call waited this long for the client-side rate limit."""
+
+
+_VERSION = re.compile(r"v\d+(\.\d+)*")
+
+
+def route_template(url: str) -> str:
+    """The URL's path with each id-like segment (one with a digit, not `v3`) as `{id}`:
+    a bounded set of label values, whatever ids the graph asks for."""
+    parts = URL(url).path.split("/")
+    return "/".join(
+        "{id}" if any(c.isdigit() for c in p) and not _VERSION.fullmatch(p) else p for p in parts
+    )
+
+
 @dataclass(frozen=True)
 class Response:
     status: int
@@ -113,6 +140,7 @@ class VendorHTTP:
     rng: random.Random = field(default_factory=random.Random, repr=False)
     clock: Callable[[], float] = field(default=time.time, repr=False)
     sleep: Callable[[float], Any] = field(default=asyncio.sleep, repr=False)
+    observer: HTTPObserver | None = field(default=None, repr=False)  # the server sets it
     calls: int = 0
 
     def __post_init__(self) -> None:
@@ -173,6 +201,8 @@ class VendorHTTP:
                     delay,
                 )
                 slept += delay
+                if self.observer is not None:
+                    self.observer.retried(self.vendor, exc.kind)
                 await self.sleep(delay)
 
     def _retry_delay(
@@ -213,12 +243,16 @@ class VendorHTTP:
         # A free slot is taken without a task and a loop turn (`wait_for` makes both): with
         # new connections to open, every turn lets other work in before this call is sent.
         if self.limiter is not None and not self.limiter.try_acquire():
+            started = time.perf_counter()
             try:
                 await asyncio.wait_for(self.limiter.acquire(), left)
             except TimeoutError as exc:
                 raise VendorTimeoutError(
                     "the request's deadline passed waiting for the rate limit", **context
                 ) from exc
+            finally:
+                if self.observer is not None:
+                    self.observer.waited(self.vendor, time.perf_counter() - started)
         self.breaker.before_call()  # after the limiter: a half-open probe must not wait
         probe = self.breaker.state == "half_open"  # this call is the one probe
         try:
@@ -254,19 +288,27 @@ class VendorHTTP:
         total = self.timeouts.total if left is None else min(self.timeouts.total, left)
         timeout = aiohttp.ClientTimeout(total=total, connect=min(self.timeouts.connect, total))
         self.calls += 1
+        started, outcome = time.perf_counter(), "error"
         try:
             async with self.session.request(method, url, timeout=timeout, **kwargs) as response:
                 raw = await response.read()
                 status, response_headers = response.status, response.headers
+                outcome = str(status)
         except TimeoutError as exc:
+            outcome = "timeout"
             self.breaker.record_failure()
             raise VendorTimeoutError(f"no answer within {total:.3g}s", **context) from exc
         except aiohttp.ClientConnectorError as exc:
+            outcome = "connect_error"
             self.breaker.record_failure()
             raise _ConnectError(f"cannot connect: {exc.os_error}", **context) from exc
         except aiohttp.ClientError as exc:
             self.breaker.record_failure()
             raise VendorUnavailableError(f"{type(exc).__name__}: {exc}", **context) from exc
+        finally:
+            if self.observer is not None:
+                elapsed = time.perf_counter() - started
+                self.observer.exchanged(self.vendor, method, route_template(url), outcome, elapsed)
         body = _parse(raw, status, context)
         if status < 400:
             self.breaker.record_success()

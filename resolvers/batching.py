@@ -31,11 +31,18 @@ async def keyed(
             found[key] = value
         else:
             missing.append(key)
+    if missing and cache.shared is not None:
+        shared = await cache.peek_shared(kind, [(*prefix, key) for key in missing])
+        for full, value in shared.items():
+            assert isinstance(full, tuple)
+            found[full[-1]] = value
+        missing = [key for key in missing if key not in found]
     if missing:
         fetched = await fetch(missing)
         for key in missing:
             found[key] = fetched.get(key)
             cache.put(kind, (*prefix, key), found[key])
+        await cache.flush()  # shared before the answer: another replica may ask next
     return [found[key] for key in keys]
 
 

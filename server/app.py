@@ -11,9 +11,11 @@ from typing import Any
 
 import aiohttp
 import orjson
+from redis.asyncio import Redis
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -29,9 +31,13 @@ from schema.budget import limited
 from schema.limits import Limits
 from server.backends import Backends, open_backends
 from server.heap import frozen_heap
+from server.ide import assets_route, graphiql_html
+from server.logs import RequestLogMiddleware, VendorLog
+from server.metrics import Metrics
 from server.settings import Settings
 from server.store import open_store
-from server.vendors import build_services
+from server.tracing import TracerProvider, client_trace_configs, operation_tracing, tracer_provider
+from server.vendors import build_services, shared_cache
 
 
 @dataclass
@@ -44,14 +50,29 @@ class AppState:
     backends: Backends | None = None
     services: Services | None = None
     store: SqlStore | None = None  # opened and migrated: readiness waits for it
-    graphql_requests: int = 0
+    metrics: Metrics = field(init=False)
+    tracer_provider: TracerProvider | None = None  # tracing off
+    redis: Redis | None = None  # the shared cache's client, when `redis_url` is set
+
+    def __post_init__(self) -> None:
+        self.metrics = Metrics(lambda: self.services)
 
     @property
     def ready(self) -> bool:
         return self.services is not None and self.store is not None
 
+    def waiting_for(self) -> list[str]:
+        """What readiness still waits for: the store (migrated) and each vendor's token."""
+        if self.store is None or self.services is None:
+            return ["store"] if self.store is None else ["services"]
+        s = self.services
+        return [
+            c.tokens.vendor for c in (s.butterflymx, s.remotelock, s.butlr) if not c.tokens.held
+        ]
+
 
 RENEWAL_HEAD_START_S = 0.002
+READY_WAIT_S = 2.0  # a readiness probe waits this long for tokens being fetched
 
 # What a request may see, from the request (its principal); every object passes it.
 ChecksFor = Callable[[Request | WebSocket], ObjectChecks]
@@ -70,11 +91,17 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
             timeout_s=settings.operation_timeout_s,
             max_objects=settings.max_result_objects,
         )
-        super().__init__(
-            limited(schema, limits, fast=settings.fast_execution), graphql_ide="graphiql"
-        )
+        bounded = limited(schema, limits, fast=settings.fast_execution)
+        bounded.extensions = (*bounded.extensions, state.metrics.extension())
+        if state.tracer_provider is not None:
+            bounded.extensions = (*bounded.extensions, operation_tracing(state.tracer_provider))
+        super().__init__(bounded, graphql_ide="graphiql")
         self._state = state
         self._checks_for = checks_for
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return graphiql_html()  # local assets only: Strawberry's page loads them from a CDN
 
     def encode_json(self, data: object) -> str:
         # Text, not bytes: Strawberry sends bytes as binary WebSocket frames, which
@@ -103,7 +130,7 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
     ) -> RequestContext:
         # Built once per HTTP request or WebSocket connection; each operation then gets its
         # own loaders and vendor deadline (`schema.errors.OperationScope`).
-        self._state.graphql_requests += 1
+        self._state.metrics.graphql_requests.inc()
         backends, services = self._state.backends, self._state.services
         if backends is None or services is None:
             raise RuntimeError("GraphQL request before the server finished starting")
@@ -126,19 +153,40 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
         )
 
 
-def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Starlette:
-    """The ASGI app; `checks_for` decides, per request, which objects it may see."""
+def create_app(
+    settings: Settings,
+    *,
+    checks_for: ChecksFor = admit_all,
+    tracer: TracerProvider | None = None,
+) -> Starlette:
+    """The ASGI app; `checks_for` decides, per request, which objects it may see; `tracer`
+    (tests) replaces the provider the tracing settings would build."""
     state = AppState(settings=settings)
+    owned_tracer = tracer is None
+    state.tracer_provider = tracer if tracer is not None else tracer_provider(settings)
     graphql = ConciergeGraphQL(state, checks_for)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state.http = aiohttp.ClientSession()
+        state.http = aiohttp.ClientSession(
+            trace_configs=client_trace_configs(state.tracer_provider)
+        )
         try:
             # Migrated before anything else: no request ever meets an old schema.
             state.store = await open_store(settings)
             state.backends = await open_backends(settings, state.http)
-            state.services = build_services(settings, state.backends, state.http, store=state.store)
+            shared = None
+            if settings.redis_url is not None:
+                state.redis, shared = shared_cache(settings, state.store.token_key)
+            state.services = build_services(
+                settings, state.backends, state.http, store=state.store, shared_cache=shared
+            )
+            if shared is not None:
+                state.services.tasks.start(
+                    shared.listen(state.services.cache.drop_local), name="cache invalidations"
+                )
+            state.metrics.observe(state.services, VendorLog())
+            state.services.renew_tokens()  # readiness waits for them; no request has to
             # Attempts a previous run left unsettled are watched again, never resent.
             await resume_confirmations(state.services)
             with frozen_heap():
@@ -147,6 +195,9 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
             if state.services is not None:
                 await state.services.close()
             state.services = None
+            if state.redis is not None:
+                await state.redis.aclose()
+                state.redis = None
             if state.store is not None:
                 await state.store.close()
                 state.store = None
@@ -154,14 +205,22 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
                 await state.backends.close()
                 state.backends = None
             await state.http.close()
+            if owned_tracer and state.tracer_provider is not None:
+                state.tracer_provider.shutdown()  # exports what is still batched
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok", "uptime_s": round(time.time() - state.started_at, 1)})
 
     async def readyz(request: Request) -> Response:
-        if not state.ready:
-            return JSONResponse({"status": "starting"}, status_code=503)
-        assert state.backends is not None
+        # Ready once migrated and holding every vendor's token: a replica that cannot
+        # authenticate gets no traffic. Asking starts renewals (with their backoff).
+        if state.services is not None and state.waiting_for():
+            renewals = state.services.renew_tokens()
+            if renewals:
+                await asyncio.wait(renewals, timeout=READY_WAIT_S)
+        waiting = state.waiting_for()
+        if not state.ready or waiting or state.backends is None:
+            return JSONResponse({"status": "starting", "waiting_for": waiting}, status_code=503)
         body: dict[str, Any] = {
             "status": "ready",
             "vendors": {n: v.source for n, v in state.backends.vendors.items()},
@@ -169,15 +228,8 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
         return JSONResponse(body)
 
     async def metrics(request: Request) -> Response:
-        lines = [
-            "# HELP concierge_uptime_seconds Seconds since the server started.",
-            "# TYPE concierge_uptime_seconds gauge",
-            f"concierge_uptime_seconds {time.time() - state.started_at:.1f}",
-            "# HELP concierge_graphql_requests_total GraphQL operations received.",
-            "# TYPE concierge_graphql_requests_total counter",
-            f"concierge_graphql_requests_total {state.graphql_requests}",
-        ]
-        return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
+        body, content_type = state.metrics.exposition()
+        return Response(body, headers={"Content-Type": content_type})
 
     app = Starlette(
         routes=[
@@ -186,8 +238,10 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            assets_route(),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(RequestLogMiddleware)],
     )
     app.state.concierge = state
     return app

@@ -70,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     sandbox.set_defaults(run=_sandbox)
 
+    health = commands.add_parser(
+        "health", help="exit 0 if the server answers /healthz (the container's health check)"
+    )
+    health.add_argument("--url", help="default: http://127.0.0.1:<port>/healthz from settings")
+    health.add_argument("--config", help="TOML settings file (see README)")
+    health.set_defaults(run=_health)
+
     schema = commands.add_parser("schema", help="print the GraphQL SDL")
     schema.set_defaults(run=_schema)
 
@@ -92,8 +99,10 @@ def _serve(args: argparse.Namespace) -> int:
     settings = load_settings(args.config).with_overrides(
         host=args.host, port=args.port, sandbox_url=args.sandbox_url
     )
+    from server.logs import configure_logging
     from server.vendors import check_vendor_settings, load_site_map
 
+    configure_logging(settings.log_format, settings.log_level)
     check_vendor_settings(settings)  # fail before binding a port
     if settings.site_map_file:
         load_site_map(settings.site_map_file)
@@ -105,8 +114,10 @@ def _serve(args: argparse.Namespace) -> int:
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        log_level="info",
+        log_config=None,  # server.logs configured the handlers
+        access_log=False,  # server.logs.RequestLogMiddleware writes the access lines
         lifespan="on",
+        timeout_graceful_shutdown=max(1, round(settings.shutdown_timeout_s)),
     )
     return 0
 
@@ -222,6 +233,19 @@ def _run(main: Coroutine[Any, Any, None]) -> None:
         asyncio.run(main)
     else:
         uvloop.run(main)
+
+
+def _health(args: argparse.Namespace) -> int:
+    import urllib.error
+    import urllib.request
+
+    url = args.url or f"http://127.0.0.1:{load_settings(args.config).port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=3) as response:
+            return 0 if response.status == 200 else 1
+    except (urllib.error.URLError, OSError) as exc:
+        print(f"concierge: {url}: {exc}", file=sys.stderr)
+        return 1
 
 
 def _schema(args: argparse.Namespace) -> int:

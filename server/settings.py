@@ -38,6 +38,9 @@ Environment: `CONCIERGE_HOST`, `CONCIERGE_PORT`, `CONCIERGE_SANDBOX_URL`,
 (e.g. `CONCIERGE_REMOTELOCK_CLIENT_SECRET`).
 The store: `CONCIERGE_DATA_DIR`, `CONCIERGE_DATABASE_URL`, `CONCIERGE_TOKEN_KEY`,
 `CONCIERGE_TOKEN_KEY_FILE`, `CONCIERGE_IDEMPOTENCY_TTL_S`; `CONCIERGE_UNLOCK_CONFIRM_TIMEOUT_S`.
+Operations: `CONCIERGE_LOG_FORMAT` (auto/json/text), `CONCIERGE_LOG_LEVEL`, `CONCIERGE_TRACING`,
+`CONCIERGE_OTLP_ENDPOINT`, `CONCIERGE_SERVICE_NAME`, `CONCIERGE_SHUTDOWN_TIMEOUT_S`;
+the shared cache: `CONCIERGE_REDIS_URL`, `CONCIERGE_CACHE_NAMESPACE`.
 """
 
 from __future__ import annotations
@@ -119,6 +122,16 @@ class Settings:
     # False answers through graphql-core's own completion (schema/execution.py is skipped).
     fast_execution: bool = True
     vendors: Mapping[str, VendorSettings] = field(default_factory=dict)  # configured (real) vendors
+    # Operations: logs, traces, shutdown (see README "Operations").
+    log_format: str = "auto"  # auto: text in a terminal, JSON lines otherwise | json | text
+    log_level: str = "INFO"
+    tracing: bool = False  # OpenTelemetry spans, exported over OTLP/HTTP
+    otlp_endpoint: str | None = None  # e.g. http://collector:4318; setting it turns tracing on
+    service_name: str = "concierge"  # the traces' service.name
+    shutdown_timeout_s: float = 8.0  # SIGTERM: requests in flight get this long, then exit
+    # Shared cache (second tier) when set; entries sealed with the store's token key.
+    redis_url: str | None = None
+    cache_namespace: str = "concierge"  # Redis key prefix: deployments sharing one Redis
 
     @property
     def embedded_sandbox(self) -> bool:
@@ -178,6 +191,8 @@ def load_settings(
     known |= {"site_map_file", "reference_ttl_s", "live_ttl_s", "request_timeout_s"}
     known |= {"max_query_tokens", "max_query_depth", "operation_timeout_s"}
     known |= {"max_result_objects", "fast_execution"}
+    known |= {"log_format", "log_level", "tracing", "otlp_endpoint", "service_name"}
+    known |= {"shutdown_timeout_s", "redis_url", "cache_namespace"}
     unknown = set(data) - known
     if unknown:
         raise SettingsError(f"unknown settings in {path}: {sorted(unknown)}")
@@ -220,7 +235,32 @@ def load_settings(
         operation_timeout_s=pick("operation_timeout_s", float),
         max_result_objects=pick("max_result_objects", int),
         fast_execution=pick("fast_execution", boolean),
+        # Operations
+        log_format=pick("log_format", log_format),
+        log_level=pick("log_level", log_level),
+        tracing=pick("tracing", boolean),
+        otlp_endpoint=pick("otlp_endpoint", str),
+        service_name=pick("service_name", str),
+        shutdown_timeout_s=pick("shutdown_timeout_s", float),
+        redis_url=pick("redis_url", str),
+        cache_namespace=pick("cache_namespace", str),
     )
+
+
+def log_format(raw: object) -> str:
+    """`auto`, `json` or `text`."""
+    text = str(raw).strip().lower()
+    if text not in ("auto", "json", "text"):
+        raise ValueError(f"not one of auto, json, text: {raw!r}")
+    return text
+
+
+def log_level(raw: object) -> str:
+    """A standard logging level name."""
+    text = str(raw).strip().upper()
+    if text not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ValueError(f"not a logging level: {raw!r}")
+    return text
 
 
 def boolean(raw: object) -> bool:

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
+from cryptography.fernet import MultiFernet
+from redis.asyncio import Redis
 
 from connectors.butlr.client import build_client as build_butlr
 from connectors.butlr.config import AUDIENCE, ButlrConfig
@@ -16,8 +18,9 @@ from connectors.butterflymx.config import ButterflyMXConfig
 from connectors.remotelock.client import build_client as build_remotelock
 from connectors.remotelock.config import RemoteLockConfig
 from connectors.tokens import MemoryTokenStorage
-from resolvers.cache import VendorCache
+from resolvers.cache import SharedTier, VendorCache
 from resolvers.services import ActionPolicy, Services
+from resolvers.shared_cache import RedisTier
 from resolvers.sitemap import SiteMap, SiteMapError
 from resolvers.store import Store
 from server.backends import Backends
@@ -30,6 +33,7 @@ def build_services(
     session: aiohttp.ClientSession,
     *,
     store: Store,
+    shared_cache: SharedTier | None = None,
 ) -> Services:
     """One client per vendor on the shared `session`, their tokens kept in `store` (the
     lifespan opens it); a config mistake names the setting."""
@@ -48,7 +52,11 @@ def build_services(
         remotelock=build_remotelock(rl, session, storage),
         butlr=build_butlr(butlr, session, storage),
         site_map=site_map or SiteMap.from_dict(backends.site_map or {}),
-        cache=VendorCache(reference_ttl_s=settings.reference_ttl_s, live_ttl_s=settings.live_ttl_s),
+        cache=VendorCache(
+            reference_ttl_s=settings.reference_ttl_s,
+            live_ttl_s=settings.live_ttl_s,
+            shared=shared_cache,
+        ),
         store=store,
         actions=ActionPolicy(
             confirm_timeout_s=settings.unlock_confirm_timeout_s,
@@ -60,6 +68,16 @@ def build_services(
             "butlr": butlr.account or butlr.client_id or butlr.username or "default",
         },
     )
+
+
+def shared_cache(settings: Settings, seal: MultiFernet) -> tuple[Redis, RedisTier]:
+    """The Redis client and the cache tier on it (`redis_url`); connects on first use."""
+    assert settings.redis_url is not None
+    try:
+        redis = Redis.from_url(settings.redis_url, socket_timeout=2.0, socket_connect_timeout=2.0)
+    except ValueError as exc:
+        raise SettingsError(f"setting 'redis_url' is not a Redis URL: {exc}") from exc
+    return redis, RedisTier(redis, seal, namespace=settings.cache_namespace)
 
 
 def check_vendor_settings(settings: Settings) -> None:

@@ -27,6 +27,10 @@ _REFUSED = ("invalid_grant", "invalid_client", "unauthorized_client")
 class RemoteLockAuth:
     """The token endpoints; the `VendorHTTP` handed in talks to the connect host only."""
 
+    @property
+    def http(self) -> VendorHTTP:
+        return self._http
+
     def __init__(
         self,
         http: VendorHTTP,

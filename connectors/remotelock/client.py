@@ -51,6 +51,11 @@ class RemoteLockClient(VendorClient):
         self.notification_subscriptions = NotificationSubscriptions(core)
         self.account = AccountResource(core)
 
+    @property
+    def transports(self) -> list[VendorHTTP]:
+        # Token requests go through a transport of their own (its own retry policy).
+        return [self.core.http] + ([self.auth.http] if self.auth is not None else [])
+
     async def exchange_code(self, code: str, *, redirect_uri: str | None = None) -> None:
         """Finish the authorization code flow: trade the code and keep the tokens.
 

@@ -20,6 +20,9 @@ class SqlStore:
         self, engine: AsyncEngine, token_key: MultiFernet, *, idempotency_ttl_s: float
     ) -> None:
         self.engine = engine
+        self.token_key = (
+            token_key  # also seals the shared cache's entries (resolvers/shared_cache.py)
+        )
         self.tokens = SqlTokenStorage(engine, token_key)
         self.idempotency = IdempotencyRecords(engine, ttl_s=idempotency_ttl_s)
         self.attempts = UnlockAttempts(engine)

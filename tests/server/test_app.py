@@ -44,7 +44,7 @@ async def test_health_readiness_and_metrics(
     count = next(
         line for line in text.splitlines() if line.startswith("concierge_graphql_requests_total")
     )
-    assert int(count.split()[1]) >= 1
+    assert float(count.split()[1]) >= 1
 
 
 async def test_malformed_requests_get_clear_errors_not_500s(

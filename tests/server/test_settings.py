@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from server.settings import SettingsError, load_settings
+from server.settings import Settings, SettingsError, load_settings
 
 
 def test_environment_overrides_the_file(tmp_path: Path) -> None:
@@ -61,3 +61,28 @@ def test_a_bad_base_url_is_rejected(tmp_path: Path) -> None:
     )
     with pytest.raises(SettingsError, match="'api_url' must be an http"):
         load_settings(config, {})
+
+
+def test_operations_settings_from_the_environment() -> None:
+    settings = load_settings(
+        environ={
+            "CONCIERGE_LOG_FORMAT": "JSON",
+            "CONCIERGE_LOG_LEVEL": "debug",
+            "CONCIERGE_TRACING": "true",
+            "CONCIERGE_OTLP_ENDPOINT": "http://collector:4318",
+            "CONCIERGE_REDIS_URL": "redis://redis:6379/0",
+            "CONCIERGE_SHUTDOWN_TIMEOUT_S": "5",
+        }
+    )
+    assert settings.log_format == "json"
+    assert settings.log_level == "DEBUG"
+    assert settings.tracing is True
+    assert settings.otlp_endpoint == "http://collector:4318"
+    assert settings.redis_url == "redis://redis:6379/0"
+    assert settings.shutdown_timeout_s == 5.0
+    assert Settings().tracing is False
+
+
+def test_a_wrong_log_format_names_the_setting() -> None:
+    with pytest.raises(SettingsError, match="log_format"):
+        load_settings(environ={"CONCIERGE_LOG_FORMAT": "xml"})

@@ -1,0 +1,90 @@
+"""Lifecycle: readiness waits for the store and the vendor tokens; SIGTERM drains and exits."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+from pathlib import Path
+
+import aiohttp
+
+from tests.server.test_cli import _free_port, _wait_ready
+
+
+async def test_ready_means_migrated_and_holding_every_vendor_token(
+    concierge_url: str, http: aiohttp.ClientSession
+) -> None:
+    async with http.get(f"{concierge_url}/readyz") as response:
+        assert response.status == 200
+        body = await response.json()
+    assert body["status"] == "ready"
+    assert set(body["vendors"]) == {"butterflymx", "remotelock", "butlr"}
+
+
+async def test_sigterm_finishes_the_request_in_flight_then_exits(
+    tmp_path: Path, http: aiohttp.ClientSession
+) -> None:
+    # A sandbox whose vendors answer slowly, so a dashboard is still in flight at SIGTERM.
+    sandbox = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "server.cli",
+        "sandbox",
+        "--port",
+        "0",
+        "--latency-ms",
+        "300",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    serve = None
+    try:
+        assert sandbox.stdout is not None
+        info = json.loads(await asyncio.wait_for(sandbox.stdout.readline(), timeout=30))
+        port = _free_port()
+        serve = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "server.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--sandbox-url",
+            info["control_url"],
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+            cwd=tmp_path,
+        )
+        base = f"http://127.0.0.1:{port}"
+        await _wait_ready(http, f"{base}/readyz")
+        query = "{ buildings(first: 1) { edges { node { name units(first: 2) { edges { node {"
+        query += " label doors { name state } } } } } } } }"
+        in_flight = asyncio.create_task(http.post(f"{base}/graphql", json={"query": query}))
+        await asyncio.sleep(0.15)  # the request reached the server and waits on the vendors
+        serve.send_signal(signal.SIGTERM)
+        response = await asyncio.wait_for(in_flight, timeout=10)
+        body = await response.json()
+        assert response.status == 200
+        assert "errors" not in body, body
+        # uvicorn re-raises the signal once shut down: "terminated by SIGTERM", cleanly.
+        assert await asyncio.wait_for(serve.wait(), timeout=10) in (0, -signal.SIGTERM)
+        assert serve.stderr is not None
+        log = (await serve.stderr.read()).decode()
+        assert "Traceback" not in log
+        assert "Waiting for application shutdown" in log
+    finally:
+        for process in (serve, sandbox):
+            if process is not None and process.returncode is None:
+                process.kill()
+                await process.wait()
+
+
+async def test_the_health_command_checks_a_running_server(concierge_url: str) -> None:
+    from server.cli import main
+
+    # In a thread: the command blocks, and this loop serves the request it makes.
+    assert await asyncio.to_thread(main, ["health", "--url", f"{concierge_url}/healthz"]) == 0
+    closed = f"http://127.0.0.1:{_free_port()}/healthz"
+    assert await asyncio.to_thread(main, ["health", "--url", closed]) == 1
