@@ -21,6 +21,8 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 
+from connectors.errors import VendorError
+from connectors.tokens import TokenManager
 from resolvers.checks import ADMIT_ALL, ObjectChecks
 from resolvers.confirmations import resume_confirmations
 from resolvers.context import RequestContext, VendorEndpoint
@@ -53,6 +55,7 @@ class AppState:
     metrics: Metrics = field(init=False)
     tracer_provider: TracerProvider | None = None  # tracing off
     redis: Redis | None = None  # the shared cache's client, when `redis_url` is set
+    first_tokens: dict[str, asyncio.Future[None]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.metrics = Metrics(lambda: self.services)
@@ -62,13 +65,29 @@ class AppState:
         return self.services is not None and self.store is not None
 
     def waiting_for(self) -> list[str]:
-        """What readiness still waits for: the store (migrated) and each vendor's token."""
+        """What readiness still waits for: the store (migrated) and each vendor's first
+        token fetch (loaded from the store or renewed) to have finished.
+
+        Finished, not succeeded: a vendor that is down or refuses our credentials costs
+        its fields (typed errors, the rest answers) and must not take every replica out
+        of the load balancer with it. `/readyz` reports each vendor's token state.
+        """
         if self.store is None or self.services is None:
             return ["store"] if self.store is None else ["services"]
+        return [vendor for vendor, fetch in self.first_tokens.items() if not fetch.done()]
+
+    def token_states(self) -> dict[str, str]:
+        if self.services is None:
+            return {}
         s = self.services
-        return [
-            c.tokens.vendor for c in (s.butterflymx, s.remotelock, s.butlr) if not c.tokens.held
-        ]
+        return {
+            c.tokens.vendor: "held"
+            if c.tokens.held
+            else "needs re-authorisation"
+            if c.tokens.needs_reauthorization
+            else "renewing"
+            for c in (s.butterflymx, s.remotelock, s.butlr)
+        }
 
 
 RENEWAL_HEAD_START_S = 0.002
@@ -186,7 +205,17 @@ def create_app(
                     shared.listen(state.services.cache.drop_local), name="cache invalidations"
                 )
             state.metrics.observe(state.services, VendorLog())
-            state.services.renew_tokens()  # readiness waits for them; no request has to
+            # Readiness waits for these to finish; no request has to.
+            state.first_tokens = {
+                c.tokens.vendor: state.services.tasks.start(
+                    _first_token(c.tokens), name=f"first {c.tokens.vendor} token"
+                )
+                for c in (
+                    state.services.butterflymx,
+                    state.services.remotelock,
+                    state.services.butlr,
+                )
+            }
             # Attempts a previous run left unsettled are watched again, never resent.
             await resume_confirmations(state.services)
             with frozen_heap():
@@ -212,18 +241,16 @@ def create_app(
         return JSONResponse({"status": "ok", "uptime_s": round(time.time() - state.started_at, 1)})
 
     async def readyz(request: Request) -> Response:
-        # Ready once migrated and holding every vendor's token: a replica that cannot
-        # authenticate gets no traffic. Asking starts renewals (with their backoff).
-        if state.services is not None and state.waiting_for():
-            renewals = state.services.renew_tokens()
-            if renewals:
-                await asyncio.wait(renewals, timeout=READY_WAIT_S)
+        first = [f for f in state.first_tokens.values() if not f.done()]
+        if first:
+            await asyncio.wait(first, timeout=READY_WAIT_S)
         waiting = state.waiting_for()
         if not state.ready or waiting or state.backends is None:
             return JSONResponse({"status": "starting", "waiting_for": waiting}, status_code=503)
         body: dict[str, Any] = {
             "status": "ready",
             "vendors": {n: v.source for n, v in state.backends.vendors.items()},
+            "tokens": state.token_states(),
         }
         return JSONResponse(body)
 
@@ -245,3 +272,10 @@ def create_app(
     )
     app.state.concierge = state
     return app
+
+
+async def _first_token(tokens: TokenManager) -> None:
+    """Load or renew a vendor's token once at start-up; a failure is the vendor's state
+    (logged by the token manager, reported by `/readyz`), not the server's."""
+    with contextlib.suppress(VendorError):
+        await tokens.token()

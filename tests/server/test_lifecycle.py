@@ -1,4 +1,5 @@
-"""Lifecycle: readiness waits for the store and the vendor tokens; SIGTERM drains and exits."""
+"""Lifecycle: readiness waits for the store and the first vendor token fetches; SIGTERM
+drains and exits."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from pathlib import Path
 
 import aiohttp
 
+from server.settings import Settings
+from tests.conftest import RunningSandbox, running_server
+from tests.schema.graphs import DASHBOARD, Graph, building_of
 from tests.server.test_cli import _free_port, _wait_ready
 
 
-async def test_ready_means_migrated_and_holding_every_vendor_token(
+async def test_ready_means_migrated_and_every_vendor_token_fetched(
     concierge_url: str, http: aiohttp.ClientSession
 ) -> None:
     async with http.get(f"{concierge_url}/readyz") as response:
@@ -88,3 +92,24 @@ async def test_the_health_command_checks_a_running_server(concierge_url: str) ->
     assert await asyncio.to_thread(main, ["health", "--url", f"{concierge_url}/healthz"]) == 0
     closed = f"http://127.0.0.1:{_free_port()}/healthz"
     assert await asyncio.to_thread(main, ["health", "--url", closed]) == 1
+
+
+async def test_a_vendor_down_at_start_up_leaves_the_replica_ready_with_partial_data(
+    sandbox: RunningSandbox, http: aiohttp.ClientSession, tmp_path: Path
+) -> None:
+    await sandbox.control("PATCH", "/faults/butlr", json={"error_rate": 1, "error_status": 503})
+    settings = Settings(
+        sandbox_url=sandbox.control_url, demo_activity_s=0, data_dir=str(tmp_path / "data")
+    )
+    async with running_server(settings) as url:
+        async with http.get(f"{url}/readyz") as response:
+            assert response.status == 200, await response.text()
+            body = await response.json()
+        assert body["tokens"]["butterflymx"] == "held"
+        assert body["tokens"]["remotelock"] == "held"
+        assert body["tokens"]["butlr"] != "held"
+        answer = await Graph(url, http).query(DASHBOARD, first=5)
+    building = building_of(answer)
+    assert building["units"]["edges"]
+    assert building["spaces"] is None
+    assert {e["extensions"]["vendor"] for e in answer["errors"]} == {"butlr"}
