@@ -36,6 +36,9 @@ Environment: `CONCIERGE_HOST`, `CONCIERGE_PORT`, `CONCIERGE_SANDBOX_URL`,
 `CONCIERGE_MAX_QUERY_DEPTH`, `CONCIERGE_OPERATION_TIMEOUT_S`, `CONCIERGE_MAX_RESULT_OBJECTS`,
 `CONCIERGE_FAST_EXECUTION` (`true`/`false`), and per vendor `CONCIERGE_<VENDOR>_<KEY>`
 (e.g. `CONCIERGE_REMOTELOCK_CLIENT_SECRET`).
+Auth and limits: `CONCIERGE_AUTH_REQUIRED`, `CONCIERGE_JWT_*`, `CONCIERGE_MAX_QUERY_ALIASES`,
+`CONCIERGE_MAX_QUERY_COST`, `CONCIERGE_MAX_PAGE_SIZE`, `CONCIERGE_MAX_NODE_IDS`,
+`CONCIERGE_INTROSPECTION`, `CONCIERGE_RATE_LIMIT_PER_MINUTE`, `CONCIERGE_MAX_BODY_BYTES`.
 The store: `CONCIERGE_DATA_DIR`, `CONCIERGE_DATABASE_URL`, `CONCIERGE_TOKEN_KEY`,
 `CONCIERGE_TOKEN_KEY_FILE`, `CONCIERGE_IDEMPOTENCY_TTL_S`; `CONCIERGE_UNLOCK_CONFIRM_TIMEOUT_S`.
 """
@@ -119,6 +122,34 @@ class Settings:
     # False answers through graphql-core's own completion (schema/execution.py is skipped).
     fast_execution: bool = True
     vendors: Mapping[str, VendorSettings] = field(default_factory=dict)  # configured (real) vendors
+    # Auth and limits (issue 11). None for auth_required/introspection: on (auth) / off
+    # (introspection) unless this is the embedded demo with no configuration.
+    auth_required: bool | None = None
+    jwt_secret: str | None = None  # HS256 shared secret; a secret
+    jwt_secret_file: str | None = None
+    jwt_jwks_url: str | None = None  # the identity provider's JWKS (RS256/ES256 keys)
+    jwt_issuer: str | None = None  # required when JWTs are configured
+    jwt_audience: str | None = None  # required when JWTs are configured
+    jwt_role_claim: str = "role"  # admin | operator | integration | tenant
+    jwt_tenants_claim: str = "tenant_ids"  # ButterflyMX tenant IDs of a tenant
+    jwt_units_claim: str = "unit_ids"  # ButterflyMX unit IDs of a tenant
+    jwt_buildings_claim: str = "building_ids"  # ButterflyMX building IDs of an operator
+    jwt_leeway_s: float = 30.0
+    max_query_aliases: int = 100
+    max_query_cost: int = 20_000  # see schema/cost.py; the README dashboard costs ~5,000
+    max_page_size: int = 1000  # `first`/`last` of any connection
+    max_node_ids: int = 100  # `nodes(ids:)` and `_entities(representations:)`
+    introspection: bool | None = None
+    rate_limit_per_minute: int = 600  # GraphQL requests per principal per replica
+    max_body_bytes: int = 1_000_000
+
+    @property
+    def requires_auth(self) -> bool:
+        return self.auth_required if self.auth_required is not None else not self.embedded_sandbox
+
+    @property
+    def allows_introspection(self) -> bool:
+        return self.introspection if self.introspection is not None else self.embedded_sandbox
 
     @property
     def embedded_sandbox(self) -> bool:
@@ -139,7 +170,7 @@ def _masked(name: str, value: Any) -> Any:
     """Secrets out of `repr`: the token key, and a password inside the database URL."""
     if value is None:
         return None
-    if name == "token_key":
+    if name in ("token_key", "jwt_secret"):
         return "***"
     if name == "database_url":
         parts = urlsplit(str(value))
@@ -178,6 +209,7 @@ def load_settings(
     known |= {"site_map_file", "reference_ttl_s", "live_ttl_s", "request_timeout_s"}
     known |= {"max_query_tokens", "max_query_depth", "operation_timeout_s"}
     known |= {"max_result_objects", "fast_execution"}
+    known |= {f.name for f in fields(Settings) if f.name in AUTH_SETTINGS}
     unknown = set(data) - known
     if unknown:
         raise SettingsError(f"unknown settings in {path}: {sorted(unknown)}")
@@ -220,6 +252,7 @@ def load_settings(
         operation_timeout_s=pick("operation_timeout_s", float),
         max_result_objects=pick("max_result_objects", int),
         fast_execution=pick("fast_execution", boolean),
+        **{name: pick(name, cast) for name, cast in AUTH_SETTINGS.items()},
     )
 
 
@@ -259,3 +292,26 @@ def _vendor_settings(name: str, block: dict[str, Any]) -> VendorSettings:
         credentials=credentials,
         source="config",
     )
+
+
+# Auth and limits (issue 11): name -> how to read it.
+AUTH_SETTINGS: dict[str, Callable[[Any], Any]] = {
+    "auth_required": boolean,
+    "jwt_secret": str,
+    "jwt_secret_file": str,
+    "jwt_jwks_url": str,
+    "jwt_issuer": str,
+    "jwt_audience": str,
+    "jwt_role_claim": str,
+    "jwt_tenants_claim": str,
+    "jwt_units_claim": str,
+    "jwt_buildings_claim": str,
+    "jwt_leeway_s": float,
+    "max_query_aliases": int,
+    "max_query_cost": int,
+    "max_page_size": int,
+    "max_node_ids": int,
+    "introspection": boolean,
+    "rate_limit_per_minute": int,
+    "max_body_bytes": int,
+}

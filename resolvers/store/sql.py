@@ -5,6 +5,7 @@ from __future__ import annotations
 from cryptography.fernet import MultiFernet
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from resolvers.store.api_keys import ApiKeys
 from resolvers.store.attempts import UnlockAttempts
 from resolvers.store.audit import AuditLog
 from resolvers.store.engine import create_engine
@@ -26,6 +27,7 @@ class SqlStore:
         self.keys = VisitorKeys(engine)
         self.webhook_events = WebhookEvents(engine)
         self.audit = AuditLog(engine)
+        self.api_keys = ApiKeys(engine)
 
     @classmethod
     async def open(
