@@ -99,6 +99,11 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
             max_depth=settings.max_query_depth,
             timeout_s=settings.operation_timeout_s,
             max_objects=settings.max_result_objects,
+            max_aliases=settings.max_query_aliases,
+            max_cost=settings.max_query_cost,
+            max_page_size=settings.max_page_size,
+            max_node_ids=settings.max_node_ids,
+            introspection=settings.allows_introspection,
         )
         super().__init__(
             limited(schema, limits, fast=settings.fast_execution), graphql_ide="graphiql"
