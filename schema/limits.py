@@ -174,6 +174,7 @@ class DocumentLimits(ParserCache):
         self.limits = limits
         self.executed = False
         self.cost: int | None = None
+        self.refusal: LimitError | None = None
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
@@ -228,10 +229,13 @@ class DocumentLimits(ParserCache):
                 f"{limits.max_cost}. Ask for smaller pages or fewer nested lists.",
                 QUERY_TOO_COSTLY,
             )
-        if refusal is not None:
-            context.pre_execution_errors = [refusal]
+        # Raised when execution starts: Strawberry reads validation errors before this
+        # hook's end, and an error raised there would not be an operation's answer.
+        self.refusal = refusal
 
     def on_execute(self) -> Iterator[None]:
+        if self.refusal is not None:
+            raise self.refusal
         self.executed = True
         yield
 
