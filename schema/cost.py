@@ -37,7 +37,8 @@ class Measure:
     cost: int = 0
     aliases: int = 0
     largest_page: int = 0
-    largest_id_list: int = 0
+    largest_id_list: int = 0  # nodes(ids:)
+    largest_entities: int = 0  # _entities(representations:): a router's batch
 
 
 def measure(
@@ -108,7 +109,10 @@ def _size(field: FieldNode, variables: dict[str, Any], m: Measure) -> int | None
         elif ID_LIST_ARGUMENTS.get(field.name.value) == name:
             value = _value(argument.value, variables)
             length = len(value) if isinstance(value, list) else 1
-            m.largest_id_list = max(m.largest_id_list, length)
+            if field.name.value == "nodes":
+                m.largest_id_list = max(m.largest_id_list, length)
+            else:
+                m.largest_entities = max(m.largest_entities, length)
             size = length
     return size
 

@@ -218,6 +218,12 @@ class DocumentLimits(ParserCache):
                 f"first/last of {m.largest_page}: at most {limits.max_page_size} per page.",
                 PAGE_TOO_LARGE,
             )
+        elif m.largest_entities > limits.max_page_size:
+            refusal = LimitError(
+                f"{m.largest_entities} representations in one _entities lookup; at most "
+                f"{limits.max_page_size}.",
+                TOO_MANY_IDS,
+            )
         elif m.largest_id_list > limits.max_node_ids:
             refusal = LimitError(
                 f"{m.largest_id_list} IDs in one lookup; at most {limits.max_node_ids}.",

@@ -23,6 +23,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 
+from connectors.http import VendorHTTP
 from resolvers.checks import ADMIT_ALL, ObjectChecks
 from resolvers.confirmations import resume_confirmations
 from resolvers.context import RequestContext, VendorEndpoint
@@ -37,6 +38,7 @@ from server.auth import Authenticator, AuthError, credential_of
 from server.backends import Backends, open_backends
 from server.gate import PRINCIPAL, GraphQLGate, RateLimiter
 from server.heap import frozen_heap
+from server.linking import Linking, auth_factory, link_routes
 from server.settings import Settings
 from server.store import open_store
 from server.vendors import build_services
@@ -53,6 +55,7 @@ class AppState:
     services: Services | None = None
     store: SqlStore | None = None  # opened and migrated: readiness waits for it
     authenticator: Authenticator | None = None
+    linking: Linking | None = None
     graphql_requests: int = 0
 
     @property
@@ -212,6 +215,7 @@ def create_app(settings: Settings, *, checks_for: ChecksFor | None = None) -> St
             state.store = await open_store(settings)
             state.authenticator = Authenticator(settings, state.store.api_keys, state.http)
             state.backends = await open_backends(settings, state.http)
+            state.linking = _linking(settings, state)
             state.services = build_services(settings, state.backends, state.http, store=state.store)
             # Attempts a previous run left unsettled are watched again, never resent.
             await resume_confirmations(state.services)
@@ -257,6 +261,7 @@ def create_app(settings: Settings, *, checks_for: ChecksFor | None = None) -> St
         routes=[
             Route("/graphql", gate, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            *link_routes(lambda: state.linking),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
@@ -265,3 +270,21 @@ def create_app(settings: Settings, *, checks_for: ChecksFor | None = None) -> St
     )
     app.state.concierge = state
     return app
+
+
+def _linking(settings: Settings, state: AppState) -> Linking | None:
+    """Resident account linking, when ButterflyMX has an OAuth client to link with."""
+    assert state.backends is not None
+    assert state.store is not None
+    assert state.http is not None
+    assert state.authenticator is not None
+    vendor = state.backends.vendors.get("butterflymx")
+    if vendor is None or not vendor.credentials.get("client_id"):
+        return None
+    build = auth_factory(
+        VendorHTTP("butterflymx", state.http),
+        vendor.auth_url,
+        vendor.credentials["client_id"],
+        vendor.credentials.get("client_secret", ""),
+    )
+    return Linking(state.store, build, state.authenticator, settings.link_redirect_uri)

@@ -123,7 +123,7 @@ class Settings:
     fast_execution: bool = True
     vendors: Mapping[str, VendorSettings] = field(default_factory=dict)  # configured (real) vendors
     # Auth and limits (issue 11). None for auth_required/introspection: on (auth) / off
-    # (introspection) unless this is the embedded demo with no configuration.
+    # (introspection) unless every vendor is the sandbox (the demo).
     auth_required: bool | None = None
     jwt_secret: str | None = None  # HS256 shared secret; a secret
     jwt_secret_file: str | None = None
@@ -138,18 +138,24 @@ class Settings:
     max_query_aliases: int = 100
     max_query_cost: int = 20_000  # see schema/cost.py; the README dashboard costs ~5,000
     max_page_size: int = 1000  # `first`/`last` of any connection
-    max_node_ids: int = 100  # `nodes(ids:)` and `_entities(representations:)`
+    max_node_ids: int = 100  # `nodes(ids:)`; `_entities` may batch up to max_page_size
     introspection: bool | None = None
     rate_limit_per_minute: int = 600  # GraphQL requests per principal per replica
     max_body_bytes: int = 1_000_000
+    link_redirect_uri: str | None = None  # default: this server's /link/butterflymx/callback
+
+    @property
+    def demo(self) -> bool:
+        """Every vendor is the sandbox (embedded or `--sandbox-url`): demo data only."""
+        return not self.vendors
 
     @property
     def requires_auth(self) -> bool:
-        return self.auth_required if self.auth_required is not None else not self.embedded_sandbox
+        return self.auth_required if self.auth_required is not None else not self.demo
 
     @property
     def allows_introspection(self) -> bool:
-        return self.introspection if self.introspection is not None else self.embedded_sandbox
+        return self.introspection if self.introspection is not None else self.demo
 
     @property
     def embedded_sandbox(self) -> bool:
@@ -314,4 +320,5 @@ AUTH_SETTINGS: dict[str, Callable[[Any], Any]] = {
     "introspection": boolean,
     "rate_limit_per_minute": int,
     "max_body_bytes": int,
+    "link_redirect_uri": str,
 }

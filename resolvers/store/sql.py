@@ -11,6 +11,7 @@ from resolvers.store.audit import AuditLog
 from resolvers.store.engine import create_engine
 from resolvers.store.idempotency import DEFAULT_TTL_S, IdempotencyRecords
 from resolvers.store.keys import VisitorKeys
+from resolvers.store.links import LinkStates
 from resolvers.store.migrate import upgrade
 from resolvers.store.tokens import SqlTokenStorage
 from resolvers.store.webhooks import WebhookEvents
@@ -28,6 +29,7 @@ class SqlStore:
         self.webhook_events = WebhookEvents(engine)
         self.audit = AuditLog(engine)
         self.api_keys = ApiKeys(engine)
+        self.link_states = LinkStates(engine)
 
     @classmethod
     async def open(

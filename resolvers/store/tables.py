@@ -127,3 +127,14 @@ api_keys = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("revoked_at", UtcDateTime, nullable=True),
 )
+
+# Auth (issue 11): account-linking `state`s, single-use, bound to the principal that asked.
+link_states = sa.Table(
+    "link_states",
+    metadata,
+    sa.Column("state_hash", sa.String(64), primary_key=True),
+    sa.Column("principal", sa.String(200), nullable=False),
+    sa.Column("vendor", sa.String(50), nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("used_at", UtcDateTime, nullable=True),
+)

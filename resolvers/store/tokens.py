@@ -97,3 +97,10 @@ class SqlTokenStorage(Repository):
         self._unreadable.discard(key)
         if self._stored is not None:
             self._stored.add(key)
+
+    async def forget(self, key: str) -> None:
+        """Delete an account's tokens (a resident's link that the vendor revoked)."""
+        async with self._begin() as connection:
+            await connection.execute(vendor_tokens.delete().where(vendor_tokens.c.account == key))
+        if self._stored is not None:
+            self._stored.discard(key)

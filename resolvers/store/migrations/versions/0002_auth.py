@@ -1,4 +1,4 @@
-"""API keys (hashed, with role and scope).
+"""API keys (hashed, with role and scope) and account-linking states.
 
 Revision ID: 0002
 Revises: 0001
@@ -33,7 +33,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_api_keys"),
         sa.UniqueConstraint("prefix", name="uq_api_keys_prefix"),
     )
+    op.create_table(
+        "link_states",
+        sa.Column("state_hash", sa.String(64), nullable=False),
+        sa.Column("principal", sa.String(200), nullable=False),
+        sa.Column("vendor", sa.String(50), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("state_hash", name="pk_link_states"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("link_states")
     op.drop_table("api_keys")
