@@ -23,6 +23,9 @@ TOML layout (every key optional)::
     operation_timeout_s = 15
     max_result_objects = 50000
     fast_execution = true                            # false: graphql-core's own completion
+    auth_required = true                             # auth and limits: see README
+    jwt_issuer = "https://idp.example.com/"
+    jwt_audience = "concierge"
 
     [vendors.butterflymx]                             # any vendor block switches that vendor
     auth_url = "https://accounts.butterflymx.com"     # from the sandbox to the real API
