@@ -185,3 +185,81 @@ async def test_logs_of_logins_and_requests_hold_no_secrets(
     logged = caplog.text + repr(SETTINGS)
     for secret in (SECRET, jwt_text, key_text, key_text.split("_")[-1]):
         assert secret not in logged
+
+
+async def test_rs256_tokens_are_checked_against_the_identity_providers_jwks(
+    http: aiohttp.ClientSession,
+) -> None:
+    import jwt as pyjwt
+    from aiohttp import web
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = json.loads(pyjwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    fetches = 0
+
+    async def jwks(request: web.Request) -> web.Response:
+        nonlocal fetches
+        fetches += 1
+        return web.json_response({"keys": [{**public, "kid": "k1", "use": "sig", "alg": "RS256"}]})
+
+    app = web.Application()
+    app.router.add_get("/jwks.json", jwks)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    settings = replace(SETTINGS, jwt_secret=None, jwt_jwks_url=f"http://127.0.0.1:{port}/jwks.json")
+
+    def signed(private: object, kid: str = "k1", **claims: object) -> str:
+        body = json.loads(
+            json.dumps(pyjwt.decode(token(role="admin"), options={"verify_signature": False}))
+        )
+        return pyjwt.encode({**body, **claims}, private, algorithm="RS256", headers={"kid": kid})  # type: ignore[arg-type]
+
+    try:
+        async with serve(settings) as url:
+            assert (await AuthGraph(url, http, signed(key)).post("{ vendors { vendor } }"))[
+                0
+            ] == 200
+            assert (await AuthGraph(url, http, signed(key)).post("{ vendors { vendor } }"))[
+                0
+            ] == 200
+            assert fetches == 1  # cached
+            assert (await AuthGraph(url, http, signed(other)).post("{ vendors { vendor } }"))[
+                0
+            ] == 401
+            assert (
+                await AuthGraph(url, http, signed(key, aud="x")).post("{ vendors { vendor } }")
+            )[0] == 401
+            # An HS256 token is not accepted when no shared secret is configured.
+            assert (await AuthGraph(url, http, token(role="admin")).post("{ vendors { vendor } }"))[
+                0
+            ] == 401
+    finally:
+        await runner.cleanup()
+
+
+def test_jwt_secret_is_masked_in_settings_repr() -> None:
+    assert SECRET not in repr(SETTINGS)
+    assert "jwt_secret='***'" in repr(SETTINGS)
+
+
+def test_keys_cli_creates_lists_and_revokes(capsys: pytest.CaptureFixture[str]) -> None:
+    from server.cli import main
+
+    assert (
+        main(["keys", "create", "--name", "console", "--role", "operator", "--building", "11741"])
+        == 0
+    )
+    created = json.loads(capsys.readouterr().out)
+    assert created["key"].startswith("ck_")
+    assert main(["keys", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert created["id"] in listed
+    assert created["key"] not in listed
+    assert main(["keys", "revoke", created["prefix"]]) == 0
+    assert main(["keys", "revoke", created["prefix"]]) == 1
+    assert main(["keys", "create", "--name", "x", "--role", "operator"]) == 2  # needs --building
