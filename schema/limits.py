@@ -246,7 +246,10 @@ class DocumentLimits(ParserCache):
         yield
 
     def get_results(self) -> dict[str, Any]:
-        return {"cost": self.cost} if self.executed and self.cost is not None else {}
+        # On answers with data: one ended by a limit keeps the limit's error alone.
+        result = self.execution_context.result
+        answered = result is not None and getattr(result, "data", None) is not None
+        return {"cost": self.cost} if answered and self.cost is not None else {}
 
 
 class NoIntrospectionRule(ValidationRule):
