@@ -123,8 +123,15 @@ async def test_websocket_connection_init_authenticates_the_same_way(
         "connection_ack",
         None,
     )
-    _, text = await _key(SETTINGS, "admin")
+    key_id, text = await _key(SETTINGS, "admin")
     assert (await _ws(url, http, {"apiKey": text}))[0] == "connection_ack"
+    store = await open_store(SETTINGS)
+    try:
+        assert await store.api_keys.revoke(key_id)
+    finally:
+        await store.close()
+    assert await _ws(url, http, {"apiKey": text}) == ("closed", 4401)
+    assert await _ws(url, http, {"Authorization": f"Bearer {text}"}) == ("closed", 4401)
     assert await _ws(url, http, {}) == ("closed", 4401)
     expired = token(role="admin", exp_in=-3600)
     assert await _ws(url, http, {"Authorization": f"Bearer {expired}"}) == ("closed", 4401)
