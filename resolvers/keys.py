@@ -15,8 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from connectors.errors import VendorError
+from resolvers import access
 from resolvers.access import TenantView
-from resolvers.checks import admitted_one
+from resolvers.checks import admitted_one, require
 from resolvers.context import RequestContext
 from resolvers.errors import vendor_error_message
 from resolvers.key_plans import IssueRequest, plan_key, tenant_of
@@ -95,6 +96,7 @@ async def unit_keys(ctx: RequestContext, unit_id: str) -> list[VisitorKeyView]:
 
 async def issue(ctx: RequestContext, request: IssueRequest) -> VisitorKeyView:
     """Issue a key once per idempotency key; refusals raise an `ActionError`."""
+    require(ctx.checks, "keys")
     _check_idempotency_key(request.idempotency_key)
     plan = await plan_key(ctx, request)
     if plan.pin is not None and plan.locks:
@@ -137,9 +139,15 @@ async def issue(ctx: RequestContext, request: IssueRequest) -> VisitorKeyView:
 
 async def revoke_key(ctx: RequestContext, key_node: str, idempotency_key: str) -> VisitorKeyView:
     """Take a key out of use everywhere; revoking a revoked key changes nothing."""
+    require(ctx.checks, "keys")
     _check_idempotency_key(idempotency_key)
     store, principal = ctx.services.store, ctx.principal
     record = admitted_one(ctx.checks, await store.keys.get(key_node))
+    if record is not None:
+        # A key is as visible as its unit.
+        unit = (await access.units_by_id(ctx, [f"butterflymx:{record.unit_id}"]))[0]
+        if admitted_one(ctx.checks, unit) is None:
+            record = None
     if record is None:
         raise NotFoundError("There is no such visitor key (or you may not revoke it).")
     if record.status == "CREATING":
@@ -173,6 +181,7 @@ async def set_tenant_pin(
     ctx: RequestContext, tenant_key: str, pin: str, idempotency_key: str
 ) -> tuple[TenantView, str]:
     """Set a tenant's ButterflyMX keypad PIN; the tenant and the PIN as read back."""
+    require(ctx.checks, "pins")
     _check_idempotency_key(idempotency_key)
     check_pin(pin)
     tenant = await tenant_of(ctx, tenant_key)

@@ -3,6 +3,7 @@ members. Raised before anything is asked of a vendor, except `VendorRefusedError
 
     ActionError
      ├── NotFoundError            no such object (or not one this request may see)
+ ├── NotPermittedError        the caller may see the object but not do this to it
      ├── InvalidInputError        input that cannot work; `field` names it
      ├── InvalidScheduleError     a key's validity cannot work (order, format, past, zone)
      ├── PinConflictError         the PIN is another person's on the same lock, same time
@@ -26,6 +27,10 @@ class ActionError(Exception):
 
 class NotFoundError(ActionError):
     code = "NOT_FOUND"
+
+
+class NotPermittedError(ActionError):
+    code = "NOT_PERMITTED"
 
 
 class InvalidInputError(ActionError):

@@ -29,7 +29,7 @@ from connectors.errors import (
     VendorTimeoutError,
 )
 from resolvers import access, doors
-from resolvers.checks import admitted_one
+from resolvers.checks import admitted_one, require
 from resolvers.confirmations import start_confirmation
 from resolvers.context import RequestContext
 from resolvers.doors import DoorView
@@ -68,6 +68,7 @@ class AttemptView:
     accepted_at: datetime | None = None
     confirmed_at: datetime | None = None
     finished_at: datetime | None = None
+    principal: str | None = None  # who asked: they may read it again
 
 
 def attempt_view(record: UnlockAttempt) -> AttemptView:
@@ -85,6 +86,7 @@ def attempt_view(record: UnlockAttempt) -> AttemptView:
         accepted_at=record.accepted_at,
         confirmed_at=record.confirmed_at,
         finished_at=record.finished_at,
+        principal=record.principal,
     )
 
 
@@ -115,6 +117,7 @@ async def act(
     idempotency_key: str,
 ) -> AttemptView:
     """Unlock or lock a door once per idempotency key; refusals raise an `ActionError`."""
+    require(ctx.checks, action)
     if not idempotency_key or len(idempotency_key) > MAX_KEY_LENGTH:
         raise InvalidInputError(
             f"idempotencyKey must be 1 to {MAX_KEY_LENGTH} characters", field="idempotencyKey"

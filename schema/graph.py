@@ -26,12 +26,18 @@ class FromView(Protocol[V_contra]):
 G = TypeVar("G", bound=FromView[Any])
 
 
+def _nested(info: Info) -> bool:
+    """Reached under a parent object (already checked), or a mutation's answer (whose
+    target was checked before it acted)."""
+    return info.path.prev is not None or info.operation.operation.value == "mutation"
+
+
 def objects(info: Info, cls: type[G], views: Iterable[Any]) -> list[G]:
-    return [cls.of(v) for v in admitted(info.context.checks, views)]
+    return [cls.of(v) for v in admitted(info.context.checks, views, _nested(info))]
 
 
 def one(info: Info, cls: type[G], view: Any | None) -> G | None:
-    admitted_view = admitted_one(info.context.checks, view)
+    admitted_view = admitted_one(info.context.checks, view, _nested(info))
     return cls.of(admitted_view) if admitted_view is not None else None
 
 

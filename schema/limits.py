@@ -6,6 +6,12 @@ A document that passes can still ask for a result that grows as doors^levels (`d
 building { doors ... } }`): `schema.budget` ends its completion past `timeout_s` or
 `max_objects` with one typed error and no data.
 
+Before execution (`schema.cost`) an operation is also refused for more than `max_aliases`
+aliases (TOO_MANY_ALIASES), a `first`/`last` over `max_page_size` (PAGE_TOO_LARGE), more
+than `max_node_ids` IDs in `nodes`/`_entities` (TOO_MANY_IDS) or a cost over `max_cost`
+(QUERY_TOO_COSTLY); an accepted operation's cost is in `extensions.cost`. Introspection
+(and federation's `_service`) can be switched off (INTROSPECTION_DISABLED).
+
 Codes (`extensions.code`): QUERY_TOO_LARGE, QUERY_TOO_DEEP, OPERATION_TIMEOUT,
 RESULT_TOO_LARGE; other syntax and validation errors get GRAPHQL_PARSE_FAILED and
 GRAPHQL_VALIDATION_FAILED.
@@ -32,12 +38,19 @@ from graphql import (
 from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import ParserCache
 
+from schema.cost import measure
+
 QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
 QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
 OPERATION_TIMEOUT = "OPERATION_TIMEOUT"
 RESULT_TOO_LARGE = "RESULT_TOO_LARGE"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
+PAGE_TOO_LARGE = "PAGE_TOO_LARGE"
+TOO_MANY_IDS = "TOO_MANY_IDS"
+QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +59,11 @@ class Limits:
     max_depth: int = 15
     timeout_s: float = 15.0
     max_objects: int = 50_000
+    max_aliases: int = 100
+    max_cost: int = 20_000
+    max_page_size: int = 1000
+    max_node_ids: int = 100
+    introspection: bool = True
 
 
 class LimitError(GraphQLError):
@@ -155,10 +173,15 @@ class DocumentLimits(ParserCache):
         super().__init__(maxsize=maxsize)
         self.limits = limits
         self.executed = False
+        self.cost: int | None = None
+        self.refusal: LimitError | None = None
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
-        context.validation_rules = (*context.validation_rules, depth_rule(self.limits.max_depth))
+        rules: tuple[type[ValidationRule], ...] = (depth_rule(self.limits.max_depth),)
+        if not self.limits.introspection:
+            rules += (NoIntrospectionRule,)
+        context.validation_rules = (*context.validation_rules, *rules)
         yield
         result = context.result
         if not self.executed and result is not None and result.errors:
@@ -175,9 +198,71 @@ class DocumentLimits(ParserCache):
             raise typed(error) from None
         yield
 
+    def on_validate(self) -> Iterator[None]:
+        yield
+        context = self.execution_context
+        if context.pre_execution_errors or context.graphql_document is None:
+            return
+        # Measured with the variables: `nodes(ids: $ids)` and `first: $n` count as sent.
+        m = measure(context.graphql_document, context.operation_name, context.variables)
+        self.cost = m.cost
+        limits = self.limits
+        refusal: LimitError | None = None
+        if m.aliases > limits.max_aliases:
+            refusal = LimitError(
+                f"The operation has {m.aliases} aliases; at most {limits.max_aliases} are allowed.",
+                TOO_MANY_ALIASES,
+            )
+        elif m.largest_page > limits.max_page_size:
+            refusal = LimitError(
+                f"first/last of {m.largest_page}: at most {limits.max_page_size} per page.",
+                PAGE_TOO_LARGE,
+            )
+        elif m.largest_entities > limits.max_page_size:
+            refusal = LimitError(
+                f"{m.largest_entities} representations in one _entities lookup; at most "
+                f"{limits.max_page_size}.",
+                TOO_MANY_IDS,
+            )
+        elif m.largest_id_list > limits.max_node_ids:
+            refusal = LimitError(
+                f"{m.largest_id_list} IDs in one lookup; at most {limits.max_node_ids}.",
+                TOO_MANY_IDS,
+            )
+        elif m.cost > limits.max_cost:
+            refusal = LimitError(
+                f"The operation would cost {m.cost} (objects it may fetch); the limit is "
+                f"{limits.max_cost}. Ask for smaller pages or fewer nested lists.",
+                QUERY_TOO_COSTLY,
+            )
+        # Raised when execution starts: Strawberry reads validation errors before this
+        # hook's end, and an error raised there would not be an operation's answer.
+        self.refusal = refusal
+
     def on_execute(self) -> Iterator[None]:
+        if self.refusal is not None:
+            raise self.refusal
         self.executed = True
         yield
+
+    def get_results(self) -> dict[str, Any]:
+        # On answers with data: one ended by a limit keeps the limit's error alone.
+        result = self.execution_context.result
+        answered = result is not None and getattr(result, "data", None) is not None
+        return {"cost": self.cost} if answered and self.cost is not None else {}
+
+
+class NoIntrospectionRule(ValidationRule):
+    """Introspection off: `__schema`, `__type` and federation's `_service` (the SDL) are
+    refused; `__typename` stays (clients need it for unions)."""
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        if node.name.value in ("__schema", "__type", "_service"):
+            self.report_error(
+                LimitError(
+                    "Introspection is disabled on this server.", INTROSPECTION_DISABLED, node
+                )
+            )
 
 
 def document_limits(limits: Limits) -> partial[DocumentLimits]:

@@ -19,6 +19,11 @@ class NotFoundError(UserError):
     pass
 
 
+@strawberry.type(description="You may see the object but this credential may not do that.")
+class NotPermittedError(UserError):
+    pass
+
+
 @strawberry.type(description="The input cannot work; `field` names the input field.")
 class InvalidInputError(UserError):
     field: str | None
@@ -80,6 +85,7 @@ ActionErrors = (
     | IdempotencyConflictError
     | VendorUnavailableError
     | ServiceUnavailableError
+    | NotPermittedError
 )
 # Visitor keys can also fail on their schedule and PIN.
 KeyErrors = ActionErrors | InvalidScheduleError | PinConflictError
@@ -98,6 +104,7 @@ def error_of(exc: outcomes.ActionError) -> UserError:
         )
     kinds: dict[type[outcomes.ActionError], type[UserError]] = {
         outcomes.NotFoundError: NotFoundError,
+        outcomes.NotPermittedError: NotPermittedError,
         outcomes.DoorNotCapableError: DoorNotCapableError,
         outcomes.DoorOfflineError: DoorOfflineError,
         outcomes.IdempotencyConflictError: IdempotencyConflictError,

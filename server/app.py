@@ -20,20 +20,30 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 
 from connectors.errors import VendorError
+from connectors.http import VendorHTTP
 from connectors.tokens import TokenManager
-from resolvers.checks import ADMIT_ALL, ObjectChecks
+from resolvers.checks import ObjectChecks
 from resolvers.confirmations import resume_confirmations
 from resolvers.context import RequestContext, VendorEndpoint
+from resolvers.principals import Principal
+from resolvers.scopes import DENY_ALL, checks_for_principal
 from resolvers.services import Services
 from resolvers.store.sql import SqlStore
 from schema import schema
 from schema.budget import limited
 from schema.limits import Limits
+from server.auth import Authenticator, AuthError, credential_of
 from server.backends import Backends, open_backends
+from server.gate import PRINCIPAL, GraphQLGate, RateLimiter
 from server.heap import frozen_heap
 from server.ide import assets_route, graphiql_html
+from server.linking import Linking, auth_factory, link_routes
 from server.logs import RequestLogMiddleware, VendorLog
 from server.metrics import Metrics
 from server.settings import Settings
@@ -55,6 +65,8 @@ class AppState:
     metrics: Metrics = field(init=False)
     tracer_provider: TracerProvider | None = None  # tracing off
     redis: Redis | None = None  # the shared cache's client, when `redis_url` is set
+    authenticator: Authenticator | None = None
+    linking: Linking | None = None
     first_tokens: dict[str, asyncio.Future[None]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -97,18 +109,40 @@ READY_WAIT_S = 2.0  # a readiness probe waits this long for tokens being fetched
 ChecksFor = Callable[[Request | WebSocket], ObjectChecks]
 
 
-def admit_all(request: Request | WebSocket) -> ObjectChecks:
-    return ADMIT_ALL
+class AuthenticatedTransportWS(BaseGraphQLTransportWSHandler[RequestContext, None]):
+    """graphql-transport-ws whose `connection_init` payload authenticates the connection
+    (close 4401 when refused) before Strawberry acknowledges it."""
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        view = self.view
+        assert isinstance(view, ConciergeGraphQL)
+        payload = message.get("payload")
+        params = payload if isinstance(payload, dict) else {}
+        try:
+            # The handshake's headers may already have authenticated the connection.
+            if credential_of(params) is not None or self.context.checks is DENY_ALL:
+                await view.authenticate_connection(self.context, params)
+        except AuthError:
+            await self.websocket.close(code=4401, reason="Unauthorized")
+            return
+        await super().handle_connection_init(message)
 
 
 class ConciergeGraphQL(GraphQL[RequestContext, None]):
-    def __init__(self, state: AppState, checks_for: ChecksFor = admit_all) -> None:
+    graphql_transport_ws_handler_class = AuthenticatedTransportWS
+
+    def __init__(self, state: AppState, checks_for: ChecksFor | None = None) -> None:
         settings = state.settings
         limits = Limits(
             max_tokens=settings.max_query_tokens,
             max_depth=settings.max_query_depth,
             timeout_s=settings.operation_timeout_s,
             max_objects=settings.max_result_objects,
+            max_aliases=settings.max_query_aliases,
+            max_cost=settings.max_query_cost,
+            max_page_size=settings.max_page_size,
+            max_node_ids=settings.max_node_ids,
+            introspection=settings.allows_introspection,
         )
         bounded = limited(schema, limits, fast=settings.fast_execution)
         bounded.extensions = (*bounded.extensions, state.metrics.extension())
@@ -160,30 +194,68 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
             # Parsing and validating hold the loop for milliseconds: give the renewals time
             # to be sent first (opening a connection here takes about 1.5 ms).
             await asyncio.wait(renewals, timeout=RENEWAL_HEAD_START_S)
-        return RequestContext(
+        context = RequestContext(
             services=services,
             vendors=[
                 VendorEndpoint(name=v.name, api_url=v.api_url, auth_url=v.auth_url, source=v.source)
                 for v in backends.vendors.values()
             ],
             sandbox_control_url=backends.sandbox_control_url,
-            checks=self._checks_for(request),
             timeout_s=self._state.settings.request_timeout_s,
         )
+        if isinstance(request, WebSocket):
+            # Credentials come with `connection_init` (or the handshake's headers); until
+            # then the connection sees nothing (and Strawberry runs nothing unacknowledged).
+            context.checks = DENY_ALL
+            if credential_of(request.headers) is not None:
+                # A refusal here waits for connection_init, which may bring good ones.
+                with contextlib.suppress(AuthError):
+                    await self.authenticate_connection(context, request.headers)
+            return context
+        principal = request.scope.get("state", {}).get(PRINCIPAL)
+        if not isinstance(principal, Principal):
+            raise RuntimeError("/graphql reached without the authentication gate")
+        await self.use_principal(context, principal, request)
+        return context
+
+    async def authenticate_connection(self, context: RequestContext, params: Any) -> Principal:
+        """For WebSocket `connection_init` and SSE: the one `authenticate`, then the
+        principal's checks on `context`. Raises `AuthError` (close 4401 / HTTP 401)."""
+        authenticator = self._state.authenticator
+        if authenticator is None:
+            raise AuthError("The server is starting.")
+        principal = await authenticator.authenticate(params)
+        await self.use_principal(context, principal, None)
+        return principal
+
+    async def use_principal(
+        self, context: RequestContext, principal: Principal, request: Request | WebSocket | None
+    ) -> None:
+        context.principal = principal.id
+        if self._checks_for is not None and request is not None:
+            context.checks = self._checks_for(request)  # a test's own checks
+        else:
+            context.checks = await checks_for_principal(context, principal)
 
 
 def create_app(
     settings: Settings,
     *,
-    checks_for: ChecksFor = admit_all,
+    checks_for: ChecksFor | None = None,
     tracer: TracerProvider | None = None,
 ) -> Starlette:
-    """The ASGI app; `checks_for` decides, per request, which objects it may see; `tracer`
-    (tests) replaces the provider the tracing settings would build."""
+    """The ASGI app; `checks_for` (tests) replaces, per request, the principal's checks;
+    `tracer` (tests) replaces the provider the tracing settings would build."""
     state = AppState(settings=settings)
     owned_tracer = tracer is None
     state.tracer_provider = tracer if tracer is not None else tracer_provider(settings)
     graphql = ConciergeGraphQL(state, checks_for)
+    gate = GraphQLGate(
+        graphql,
+        lambda: state.authenticator,
+        RateLimiter(settings.rate_limit_per_minute),
+        settings.max_body_bytes,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -193,6 +265,7 @@ def create_app(
         try:
             # Migrated before anything else: no request ever meets an old schema.
             state.store = await open_store(settings)
+            state.authenticator = Authenticator(settings, state.store.api_keys, state.http)
             state.backends = await open_backends(settings, state.http)
             shared = None
             if settings.redis_url is not None:
@@ -204,6 +277,7 @@ def create_app(
                 state.services.tasks.start(
                     shared.listen(state.services.cache.drop_local), name="cache invalidations"
                 )
+            state.linking = _linking(settings, state)
             state.metrics.observe(state.services, VendorLog())
             # Readiness waits for these to finish; no request has to.
             state.first_tokens = {
@@ -260,8 +334,9 @@ def create_app(
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", gate, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            *link_routes(lambda: state.linking),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
@@ -279,3 +354,21 @@ async def _first_token(tokens: TokenManager) -> None:
     (logged by the token manager, reported by `/readyz`), not the server's."""
     with contextlib.suppress(VendorError):
         await tokens.token()
+
+
+def _linking(settings: Settings, state: AppState) -> Linking | None:
+    """Resident account linking, when ButterflyMX has an OAuth client to link with."""
+    assert state.backends is not None
+    assert state.store is not None
+    assert state.http is not None
+    assert state.authenticator is not None
+    vendor = state.backends.vendors.get("butterflymx")
+    if vendor is None or not vendor.credentials.get("client_id"):
+        return None
+    build = auth_factory(
+        VendorHTTP("butterflymx", state.http),
+        vendor.auth_url,
+        vendor.credentials["client_id"],
+        vendor.credentials.get("client_secret", ""),
+    )
+    return Linking(state.store, build, state.authenticator, settings.link_redirect_uri)

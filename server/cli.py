@@ -1,4 +1,4 @@
-"""The `concierge` command: `serve`, `sandbox`, `schema` and `db`."""
+"""The `concierge` command: `serve`, `sandbox`, `schema`, `db` and `keys`."""
 
 from __future__ import annotations
 
@@ -88,7 +88,78 @@ def _parser() -> argparse.ArgumentParser:
     current = db_commands.add_parser("current", help="show the database's migration revision")
     current.add_argument("--config", help="TOML settings file (see README)")
     current.set_defaults(run=_db_current)
+    keys = commands.add_parser("keys", help="API keys: create, list, revoke")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = key_commands.add_parser("create", help="create a key; its text is shown once")
+    create.add_argument("--config", help="TOML settings file (see README)")
+    create.add_argument("--name", required=True, help="who or what uses the key")
+    create.add_argument(
+        "--role", required=True, choices=["admin", "operator", "integration", "tenant"]
+    )
+    create.add_argument("--building", action="append", default=[], help="operator: building ID")
+    create.add_argument("--tenant", action="append", default=[], help="tenant: tenant ID")
+    create.add_argument("--unit", action="append", default=[], help="tenant: unit ID")
+    create.add_argument(
+        "--capability",
+        action="append",
+        default=[],
+        help="integration: read, unlock, lock, keys, pins",
+    )
+    create.set_defaults(run=_keys_create)
+    listing = key_commands.add_parser("list", help="list keys (never their secrets)")
+    listing.add_argument("--config", help="TOML settings file (see README)")
+    listing.set_defaults(run=_keys_list)
+    revoke = key_commands.add_parser("revoke", help="revoke a key by id or prefix")
+    revoke.add_argument("--config", help="TOML settings file (see README)")
+    revoke.add_argument("key", help="the key's id or prefix (from `keys list`)")
+    revoke.set_defaults(run=_keys_revoke)
     return parser
+
+
+def _keys_create(args: argparse.Namespace) -> int:
+    from resolvers.principals import CAPABILITIES
+    from server.keys import create_key
+
+    unknown = set(args.capability) - CAPABILITIES
+    if unknown:
+        raise SettingsError(
+            f"unknown capabilities {sorted(unknown)}; known: {sorted(CAPABILITIES)}"
+        )
+    if args.role == "operator" and not args.building:
+        raise SettingsError("an operator key needs --building (one per building)")
+    if args.role == "tenant" and not (args.tenant or args.unit):
+        raise SettingsError("a tenant key needs --tenant or --unit")
+    scope = {
+        "buildings": args.building,
+        "tenants": args.tenant,
+        "units": args.unit,
+        "capabilities": args.capability,
+    }
+    record, text = asyncio.run(create_key(load_settings(args.config), args.name, args.role, scope))
+    print(json.dumps({"id": record.id, "prefix": record.prefix, "role": record.role, "key": text}))
+    return 0
+
+
+def _keys_list(args: argparse.Namespace) -> int:
+    from server.keys import list_keys
+
+    for key in asyncio.run(list_keys(load_settings(args.config))):
+        state = f"revoked {key.revoked_at.isoformat()}" if key.revoked_at else "live"
+        print(
+            f"{key.id}  ck_{key.prefix}_…  {key.role:<11} {key.name!r}  "
+            f"{json.dumps(key.scope)}  {state}"
+        )
+    return 0
+
+
+def _keys_revoke(args: argparse.Namespace) -> int:
+    from server.keys import revoke_key
+
+    if not asyncio.run(revoke_key(load_settings(args.config), args.key)):
+        print(f"concierge: no live key {args.key!r}", file=sys.stderr)
+        return 1
+    print(f"revoked {args.key}")
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -23,6 +23,9 @@ TOML layout (every key optional)::
     operation_timeout_s = 15
     max_result_objects = 50000
     fast_execution = true                            # false: graphql-core's own completion
+    auth_required = true                             # auth and limits: see README
+    jwt_issuer = "https://idp.example.com/"
+    jwt_audience = "concierge"
 
     [vendors.butterflymx]                             # any vendor block switches that vendor
     auth_url = "https://accounts.butterflymx.com"     # from the sandbox to the real API
@@ -36,6 +39,9 @@ Environment: `CONCIERGE_HOST`, `CONCIERGE_PORT`, `CONCIERGE_SANDBOX_URL`,
 `CONCIERGE_MAX_QUERY_DEPTH`, `CONCIERGE_OPERATION_TIMEOUT_S`, `CONCIERGE_MAX_RESULT_OBJECTS`,
 `CONCIERGE_FAST_EXECUTION` (`true`/`false`), and per vendor `CONCIERGE_<VENDOR>_<KEY>`
 (e.g. `CONCIERGE_REMOTELOCK_CLIENT_SECRET`).
+Auth and limits: `CONCIERGE_AUTH_REQUIRED`, `CONCIERGE_JWT_*`, `CONCIERGE_MAX_QUERY_ALIASES`,
+`CONCIERGE_MAX_QUERY_COST`, `CONCIERGE_MAX_PAGE_SIZE`, `CONCIERGE_MAX_NODE_IDS`,
+`CONCIERGE_INTROSPECTION`, `CONCIERGE_RATE_LIMIT_PER_MINUTE`, `CONCIERGE_MAX_BODY_BYTES`.
 The store: `CONCIERGE_DATA_DIR`, `CONCIERGE_DATABASE_URL`, `CONCIERGE_TOKEN_KEY`,
 `CONCIERGE_TOKEN_KEY_FILE`, `CONCIERGE_IDEMPOTENCY_TTL_S`; `CONCIERGE_UNLOCK_CONFIRM_TIMEOUT_S`.
 Operations: `CONCIERGE_LOG_FORMAT` (auto/json/text), `CONCIERGE_LOG_LEVEL`, `CONCIERGE_TRACING`,
@@ -132,6 +138,40 @@ class Settings:
     # Shared cache (second tier) when set; entries sealed with the store's token key.
     redis_url: str | None = None
     cache_namespace: str = "concierge"  # Redis key prefix: deployments sharing one Redis
+    # Auth and limits (issue 11). None for auth_required/introspection: on (auth) / off
+    # (introspection) unless every vendor is the sandbox (the demo).
+    auth_required: bool | None = None
+    jwt_secret: str | None = None  # HS256 shared secret; a secret
+    jwt_secret_file: str | None = None
+    jwt_jwks_url: str | None = None  # the identity provider's JWKS (RS256/ES256 keys)
+    jwt_issuer: str | None = None  # required when JWTs are configured
+    jwt_audience: str | None = None  # required when JWTs are configured
+    jwt_role_claim: str = "role"  # admin | operator | integration | tenant
+    jwt_tenants_claim: str = "tenant_ids"  # ButterflyMX tenant IDs of a tenant
+    jwt_units_claim: str = "unit_ids"  # ButterflyMX unit IDs of a tenant
+    jwt_buildings_claim: str = "building_ids"  # ButterflyMX building IDs of an operator
+    jwt_leeway_s: float = 30.0
+    max_query_aliases: int = 100
+    max_query_cost: int = 20_000  # see schema/cost.py; the README dashboard costs ~5,000
+    max_page_size: int = 1000  # `first`/`last` of any connection
+    max_node_ids: int = 100  # `nodes(ids:)`; `_entities` may batch up to max_page_size
+    introspection: bool | None = None
+    rate_limit_per_minute: int = 600  # GraphQL requests per principal per replica
+    max_body_bytes: int = 1_000_000
+    link_redirect_uri: str | None = None  # default: this server's /link/butterflymx/callback
+
+    @property
+    def demo(self) -> bool:
+        """Every vendor is the sandbox (embedded or `--sandbox-url`): demo data only."""
+        return not self.vendors
+
+    @property
+    def requires_auth(self) -> bool:
+        return self.auth_required if self.auth_required is not None else not self.demo
+
+    @property
+    def allows_introspection(self) -> bool:
+        return self.introspection if self.introspection is not None else self.demo
 
     @property
     def embedded_sandbox(self) -> bool:
@@ -152,7 +192,7 @@ def _masked(name: str, value: Any) -> Any:
     """Secrets out of `repr`: the token key, and a password inside the database URL."""
     if value is None:
         return None
-    if name == "token_key":
+    if name in ("token_key", "jwt_secret"):
         return "***"
     if name == "database_url":
         parts = urlsplit(str(value))
@@ -193,6 +233,7 @@ def load_settings(
     known |= {"max_result_objects", "fast_execution"}
     known |= {"log_format", "log_level", "tracing", "otlp_endpoint", "service_name"}
     known |= {"shutdown_timeout_s", "redis_url", "cache_namespace"}
+    known |= {f.name for f in fields(Settings) if f.name in AUTH_SETTINGS}
     unknown = set(data) - known
     if unknown:
         raise SettingsError(f"unknown settings in {path}: {sorted(unknown)}")
@@ -244,6 +285,7 @@ def load_settings(
         shutdown_timeout_s=pick("shutdown_timeout_s", float),
         redis_url=pick("redis_url", str),
         cache_namespace=pick("cache_namespace", str),
+        **{name: pick(name, cast) for name, cast in AUTH_SETTINGS.items()},
     )
 
 
@@ -299,3 +341,27 @@ def _vendor_settings(name: str, block: dict[str, Any]) -> VendorSettings:
         credentials=credentials,
         source="config",
     )
+
+
+# Auth and limits (issue 11): name -> how to read it.
+AUTH_SETTINGS: dict[str, Callable[[Any], Any]] = {
+    "auth_required": boolean,
+    "jwt_secret": str,
+    "jwt_secret_file": str,
+    "jwt_jwks_url": str,
+    "jwt_issuer": str,
+    "jwt_audience": str,
+    "jwt_role_claim": str,
+    "jwt_tenants_claim": str,
+    "jwt_units_claim": str,
+    "jwt_buildings_claim": str,
+    "jwt_leeway_s": float,
+    "max_query_aliases": int,
+    "max_query_cost": int,
+    "max_page_size": int,
+    "max_node_ids": int,
+    "introspection": boolean,
+    "rate_limit_per_minute": int,
+    "max_body_bytes": int,
+    "link_redirect_uri": str,
+}

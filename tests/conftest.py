@@ -20,7 +20,7 @@ import uvicorn
 from resolvers.store.sql import SqlStore
 from sandbox.app import Sandbox
 from sandbox.dataset import DatasetSpec
-from server.app import ChecksFor, admit_all, create_app
+from server.app import ChecksFor, create_app
 from server.settings import Settings
 from server.store import open_store
 from tests.schema.graphs import Graph
@@ -117,9 +117,10 @@ def concierge_settings() -> Settings:
 
 
 @pytest.fixture
-def checks_for() -> ChecksFor:
-    """Override in a test module to decide which objects the server shows."""
-    return admit_all
+def checks_for() -> ChecksFor | None:
+    """Override in a test module to decide which objects the server shows (None: each
+    request's principal decides)."""
+    return None
 
 
 @pytest.fixture
@@ -131,7 +132,7 @@ def execution_path() -> str:
 
 @contextlib.asynccontextmanager
 async def running_server(
-    settings: Settings, checks_for: ChecksFor = admit_all
+    settings: Settings, checks_for: ChecksFor | None = None
 ) -> AsyncIterator[str]:
     """A real Concierge server (uvicorn on a loopback port) until the block ends: its URL."""
     app = create_app(settings, checks_for=checks_for)
@@ -156,7 +157,7 @@ serve = running_server  # the name tests/schema and tests/server import
 
 @pytest.fixture
 async def concierge_url(
-    concierge_settings: Settings, checks_for: ChecksFor, execution_path: str
+    concierge_settings: Settings, checks_for: ChecksFor | None, execution_path: str
 ) -> AsyncIterator[str]:
     """A real Concierge server with its embedded sandbox (see `concierge_settings`), on the
     execution path under test."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 from cryptography.fernet import MultiFernet
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from resolvers.store.api_keys import ApiKeys
 from resolvers.store.attempts import UnlockAttempts
 from resolvers.store.audit import AuditLog
 from resolvers.store.engine import create_engine
 from resolvers.store.idempotency import DEFAULT_TTL_S, IdempotencyRecords
 from resolvers.store.keys import VisitorKeys
+from resolvers.store.links import LinkStates
 from resolvers.store.migrate import upgrade
 from resolvers.store.tokens import SqlTokenStorage
 from resolvers.store.webhooks import WebhookEvents
@@ -29,6 +31,8 @@ class SqlStore:
         self.keys = VisitorKeys(engine)
         self.webhook_events = WebhookEvents(engine)
         self.audit = AuditLog(engine)
+        self.api_keys = ApiKeys(engine)
+        self.link_states = LinkStates(engine)
 
     @classmethod
     async def open(

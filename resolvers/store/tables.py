@@ -113,3 +113,28 @@ audit_log = sa.Table(
     sa.Column("vendor_reference", sa.String(200), nullable=True),
     sa.Column("detail", Json, nullable=True),
 )
+
+# Auth (issue 11): API keys, stored as a SHA-256 of the secret part; looked up by prefix.
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("prefix", sa.String(32), nullable=False, unique=True),
+    sa.Column("secret_hash", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("scope", Json, nullable=False),  # {"buildings": [...], "capabilities": [...], ...}
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+# Auth (issue 11): account-linking `state`s, single-use, bound to the principal that asked.
+link_states = sa.Table(
+    "link_states",
+    metadata,
+    sa.Column("state_hash", sa.String(64), primary_key=True),
+    sa.Column("principal", sa.String(200), nullable=False),
+    sa.Column("vendor", sa.String(50), nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("used_at", UtcDateTime, nullable=True),
+)

@@ -138,6 +138,13 @@ class SqlTokenStorage(Repository):
         if self._stored is not None:
             self._stored.add(key)
 
+    async def forget(self, key: str) -> None:
+        """Delete an account's tokens (a resident's link that the vendor revoked)."""
+        async with self._begin() as connection:
+            await connection.execute(vendor_tokens.delete().where(vendor_tokens.c.account == key))
+        if self._stored is not None:
+            self._stored.discard(key)
+
 
 async def _close_quietly(held: contextlib.AsyncExitStack) -> None:
     """End the lock's transaction; if the database went away meanwhile, so did the lock."""

@@ -20,7 +20,7 @@ class Hide:
     def __init__(self) -> None:
         self.keys: set[str] = set()
 
-    def admits(self, view: object) -> bool:
+    def admits(self, view: object, nested: bool = False) -> bool:
         key = getattr(view, "key", None) or getattr(view, "node_id", None)
         return key not in self.keys
 
