@@ -214,7 +214,9 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
             return context
         principal = request.scope.get("state", {}).get(PRINCIPAL)
         if not isinstance(principal, Principal):
-            raise RuntimeError("/graphql reached without the authentication gate")
+            # Only the IDE's page passes the gate unauthenticated; it reads nothing.
+            context.checks = DENY_ALL
+            return context
         await self.use_principal(context, principal, request)
         return context
 

@@ -270,3 +270,16 @@ def test_keys_cli_creates_lists_and_revokes(capsys: pytest.CaptureFixture[str]) 
     assert main(["keys", "revoke", created["prefix"]]) == 0
     assert main(["keys", "revoke", created["prefix"]]) == 1
     assert main(["keys", "create", "--name", "x", "--role", "operator"]) == 2  # needs --building
+
+
+async def test_the_ide_page_opens_without_credentials_but_its_operations_need_them(
+    url: str, http: aiohttp.ClientSession
+) -> None:
+    async with http.get(f"{url}/graphql", headers={"Accept": "text/html"}) as response:
+        assert response.status == 200
+        assert "graphiql" in (await response.text()).lower()
+    query = {"query": "{ vendors { vendor } }"}
+    async with http.get(
+        f"{url}/graphql", params=query, headers={"Accept": "text/html"}
+    ) as response:
+        assert response.status == 401
