@@ -118,6 +118,15 @@ class Settings:
     max_result_objects: int = 50_000  # ~2 MB of JSON, 12x a 300-unit dashboard
     # False answers through graphql-core's own completion (schema/execution.py is skipped).
     fast_execution: bool = True
+    # Real time (subscriptions): the event bus, pollers and subscription transports.
+    redis_url: str | None = None  # set: bus and poll leases shared between replicas
+    occupancy_poll_s: float = 5.0  # Butlr reporting call per watched room/space
+    call_poll_s: float = 1.0  # ButterflyMX call status per live call
+    call_max_live_s: float = 300.0  # a call with no terminal status ends after this
+    subscriber_queue: int = 100  # events a subscriber may fall behind before it is dropped
+    max_subscriptions_per_connection: int = 100
+    max_connections_per_client: int = 500  # open WebSocket/SSE connections per client address
+    keepalive_s: float = 15.0  # WebSocket ping / SSE comment interval
     vendors: Mapping[str, VendorSettings] = field(default_factory=dict)  # configured (real) vendors
 
     @property
@@ -141,7 +150,7 @@ def _masked(name: str, value: Any) -> Any:
         return None
     if name == "token_key":
         return "***"
-    if name == "database_url":
+    if name in ("database_url", "redis_url"):
         parts = urlsplit(str(value))
         if parts.password is not None:
             netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
@@ -178,6 +187,9 @@ def load_settings(
     known |= {"site_map_file", "reference_ttl_s", "live_ttl_s", "request_timeout_s"}
     known |= {"max_query_tokens", "max_query_depth", "operation_timeout_s"}
     known |= {"max_result_objects", "fast_execution"}
+    known |= {"redis_url", "occupancy_poll_s", "call_poll_s", "call_max_live_s"}
+    known |= {"subscriber_queue", "max_subscriptions_per_connection"}
+    known |= {"max_connections_per_client", "keepalive_s"}
     unknown = set(data) - known
     if unknown:
         raise SettingsError(f"unknown settings in {path}: {sorted(unknown)}")
@@ -220,6 +232,14 @@ def load_settings(
         operation_timeout_s=pick("operation_timeout_s", float),
         max_result_objects=pick("max_result_objects", int),
         fast_execution=pick("fast_execution", boolean),
+        redis_url=pick("redis_url", str),
+        occupancy_poll_s=pick("occupancy_poll_s", float),
+        call_poll_s=pick("call_poll_s", float),
+        call_max_live_s=pick("call_max_live_s", float),
+        subscriber_queue=pick("subscriber_queue", int),
+        max_subscriptions_per_connection=pick("max_subscriptions_per_connection", int),
+        max_connections_per_client=pick("max_connections_per_client", int),
+        keepalive_s=pick("keepalive_s", float),
     )
 
 
