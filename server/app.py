@@ -30,6 +30,7 @@ from schema.limits import Limits
 from server.backends import Backends, open_backends
 from server.heap import frozen_heap
 from server.settings import Settings
+from server.sse import ClientSlots, LimitedWebSockets, SSEOrHTTP
 from server.store import open_store
 from server.vendors import build_services
 
@@ -71,7 +72,12 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
             max_objects=settings.max_result_objects,
         )
         super().__init__(
-            limited(schema, limits, fast=settings.fast_execution), graphql_ide="graphiql"
+            limited(schema, limits, fast=settings.fast_execution),
+            graphql_ide="graphiql",
+            # Real time: legacy graphql-ws "ka" messages and the subscriptions one socket holds.
+            keep_alive=True,
+            keep_alive_interval=settings.keepalive_s,
+            max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         )
         self._state = state
         self._checks_for = checks_for
@@ -179,10 +185,20 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
         ]
         return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
 
+    # Real time: SSE beside HTTP on /graphql; open streams and sockets bounded per client.
+    slots = ClientSlots(settings.max_connections_per_client)
+
+    async def sse_context(request: Request) -> RequestContext:
+        return await graphql.get_context(request, Response())
+
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
+            Route(
+                "/graphql",
+                SSEOrHTTP(graphql, sse_context, slots, settings.keepalive_s),
+                methods=["GET", "POST"],
+            ),
+            WebSocketRoute("/graphql", LimitedWebSockets(graphql, slots)),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),

@@ -4,15 +4,19 @@ many subscribe; unknown IDs are typed errors that start no poller."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
+import websockets
 from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
+from websockets import Subprotocol
 
 from server.settings import Settings
 from tests.conftest import running_server
@@ -143,3 +147,117 @@ def _walk(data: Any, prefix: str = "") -> list[tuple[str, int]]:
             else:
                 out.extend(_walk(v, prefix + "/" + str(k)))
     return out
+
+
+class RawSubscriber:
+    """A bare graphql-transport-ws connection carrying many subscriptions (cheap at 1,000)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url.replace("http", "ws") + "/graphql"
+        self.latest: dict[str, dict[str, Any]] = {}
+        self.completed: set[str] = set()
+        self.errors: list[Any] = []
+
+    async def __aenter__(self) -> RawSubscriber:
+        self.ws = await websockets.connect(
+            self.url, subprotocols=[Subprotocol("graphql-transport-ws")]
+        )
+        await self.ws.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(await self.ws.recv())["type"] == "connection_ack"
+        self.reader = asyncio.create_task(self._read())
+        return self
+
+    async def subscribe(self, sub_id: str, query: str, **variables: Any) -> None:
+        payload = {"query": query, "variables": variables}
+        await self.ws.send(json.dumps({"id": sub_id, "type": "subscribe", "payload": payload}))
+
+    async def _read(self) -> None:
+        async for raw in self.ws:
+            message = json.loads(raw)
+            if message["type"] == "next":
+                self.latest[message["id"]] = message["payload"]
+            elif message["type"] == "complete":
+                self.completed.add(message["id"])
+            elif message["type"] == "error":
+                self.errors.append(message)
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.reader.cancel()
+        await self.ws.close()
+
+
+async def eventually(check: Any, *, attempts: int = 300) -> None:
+    for _ in range(attempts):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+    assert check()
+
+
+async def test_a_thousand_subscribers_on_one_room_cost_one_butlr_poll_per_interval(
+    server: str, http: aiohttp.ClientSession, concierge_settings: Settings
+) -> None:
+    ctl = await control_url(http, server)
+    room_id, room_key = await first_room(http, server)
+    clients = [RawSubscriber(server) for _ in range(10)]
+    for client in clients:
+        await client.__aenter__()
+    try:
+        for client in clients:
+            for n in range(100):
+                await client.subscribe(str(n), OCCUPANCY, id=room_id)
+        await eventually(lambda: sum(len(c.latest) for c in clients) == 1000)
+        await control(http, ctl, "DELETE", "/counters")
+        started = asyncio.get_running_loop().time()
+        await control(
+            http,
+            ctl,
+            "POST",
+            "/scenarios/butlr/occupancy",
+            json={"room_id": room_key.partition(":")[2], "count": 7},
+        )
+
+        def everyone_saw_seven() -> bool:
+            return all(
+                p["data"]["occupancy"]["count"] == 7 for c in clients for p in c.latest.values()
+            )
+
+        await eventually(everyone_saw_seven)
+        await asyncio.sleep(concierge_settings.occupancy_poll_s * 3)
+        elapsed = asyncio.get_running_loop().time() - started
+        polls = reporting_calls(await control(http, ctl, "GET", "/counters?vendor=butlr"))
+        assert 1 <= polls <= elapsed / concierge_settings.occupancy_poll_s + 1
+        assert not any(c.errors for c in clients)
+    finally:
+        for client in clients:
+            await client.__aexit__(None, None, None)
+
+
+async def test_sse_stream_carries_every_call_status_then_complete(
+    server: str, http: aiohttp.ClientSession
+) -> None:
+    ctl = await control_url(http, server)
+    rung = await control(
+        http, ctl, "POST", "/scenarios/butterflymx/call", json={"call_type": "mobile"}
+    )
+    call = rung["call"]
+    body = {
+        "query": CALL_STATUS,
+        "variables": {"id": node_id("Call", f"butterflymx:{call['guid']}")},
+    }
+    events: list[tuple[str, str]] = []
+    async with http.post(
+        f"{server}/graphql", json=body, headers={"accept": "text/event-stream"}
+    ) as response:
+        assert response.status == 200
+        assert response.content_type == "text/event-stream"
+        kind = ""
+        async for raw in response.content:
+            line = raw.decode().rstrip("\n")
+            if line.startswith("event: "):
+                kind = line[len("event: ") :]
+            elif line.startswith("data: ") or line == "data:":
+                events.append((kind, line[len("data:") :].strip()))
+    statuses = [json.loads(d)["data"]["callStatus"]["status"] for k, d in events if k == "next"]
+    assert statuses == call["statuses"]
+    assert events[-1][0] == "complete"
