@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 TERMINAL_CALL_STATUSES = frozenset(
     {"voip_connected", "voip_rollover", "rejected", "canceled", "timeout_online_signal"}
 )
-LAST_TTL_S = 3600.0  # how long a topic's last value is remembered for new subscribers
 
 
 @dataclass(frozen=True)
@@ -65,14 +64,17 @@ class Leases(Protocol):
         """The last payload published on `topic` by a poller, if remembered."""
         ...
 
-    async def remember(self, topic: str, data: dict[str, Any]) -> None: ...
+    async def remember(self, topic: str, data: dict[str, Any], ttl_s: float) -> None:
+        """Keep `data` as `topic`'s last value for `ttl_s` (a few poll intervals: older than
+        that, the next poll gives a fresher one)."""
+        ...
 
 
 class LocalLeases:
     """One replica: every lease is granted; last values live in memory (bounded)."""
 
     def __init__(self) -> None:
-        self._last: TTLCache[str, dict[str, Any]] = TTLCache(maxsize=10_000, ttl=LAST_TTL_S)
+        self._last: TTLCache[str, tuple[float, dict[str, Any]]] = TTLCache(maxsize=10_000, ttl=3600)
 
     async def acquire(self, key: str, ttl_s: float) -> bool:
         return True
@@ -81,10 +83,11 @@ class LocalLeases:
         return None
 
     async def last(self, topic: str) -> dict[str, Any] | None:
-        return self._last.get(topic)
+        entry = self._last.get(topic)
+        return entry[1] if entry is not None and entry[0] > time.monotonic() else None
 
-    async def remember(self, topic: str, data: dict[str, Any]) -> None:
-        self._last[topic] = data
+    async def remember(self, topic: str, data: dict[str, Any], ttl_s: float) -> None:
+        self._last[topic] = (time.monotonic() + ttl_s, data)
 
 
 # Renew only a lease we hold; take it when nobody does.
@@ -120,10 +123,10 @@ class RedisLeases:
             raw = await self._redis.get(f"concierge:last:{topic}")
         return dict(orjson.loads(raw)) if raw else None
 
-    async def remember(self, topic: str, data: dict[str, Any]) -> None:
+    async def remember(self, topic: str, data: dict[str, Any], ttl_s: float) -> None:
         async with asyncio.timeout(REDIS_TIMEOUT_S):
             await self._redis.set(
-                f"concierge:last:{topic}", orjson.dumps(data), px=int(LAST_TTL_S * 1000)
+                f"concierge:last:{topic}", orjson.dumps(data), px=int(ttl_s * 1000)
             )
 
 
@@ -232,7 +235,7 @@ class Pollers:
         if data == poll.last:
             return
         poll.last = data
-        await self.leases.remember(poll.topic, data)
+        await self.leases.remember(poll.topic, data, poll.interval_s * 3 + 5.0)
         await self._bus.publish(Event(poll.topic, data))
 
 

@@ -54,7 +54,7 @@ def _error(message: str, code: str) -> GraphQLError:
 
 
 async def _target(info: Info, global_id: str, types: tuple[str, ...]) -> tuple[str, Any]:
-    """(type name, view) of the object `global_id` names; a typed error when it is malformed,
+    """(node key, view) of the object `global_id` names; a typed error when it is malformed,
     of another type, unknown, or not visible (the checks choke point)."""
     try:
         gid = relay.GlobalID.from_id(global_id)
@@ -68,7 +68,7 @@ async def _target(info: Info, global_id: str, types: tuple[str, ...]) -> tuple[s
     cls = _CLASSES[gid.type_name]
     if views[0] is None or one(info, cls, views[0]) is None:
         raise _error(f"no {gid.type_name} with ID {global_id!r}", "NOT_FOUND")
-    return gid.type_name, views[0]
+    return gid.node_id, views[0]
 
 
 def _classes() -> dict[str, Any]:
@@ -197,8 +197,8 @@ class Subscription:
     async def call_status(
         self, info: Info, call_id: strawberry.ID
     ) -> AsyncGenerator[CallStatusEvent, None]:
-        _, view = await _target(info, call_id, ("Call",))
-        poll = live.call_poll(info.context.services, view.key, None, None)
+        key, _ = await _target(info, call_id, ("Call",))
+        poll = live.call_poll(info.context.services, key, None, None)
 
         async def build(data: dict[str, Any]) -> CallStatusEvent:
             return CallStatusEvent(
@@ -217,7 +217,7 @@ class Subscription:
     async def calls(
         self, info: Info, building_id: strawberry.ID
     ) -> AsyncGenerator[CallStatusEvent, None]:
-        _, view = await _target(info, building_id, ("Building",))
+        key, _ = await _target(info, building_id, ("Building",))
 
         async def build(data: dict[str, Any]) -> CallStatusEvent:
             return CallStatusEvent(
@@ -227,7 +227,7 @@ class Subscription:
                 call_key=data["call_key"],
             )
 
-        async for event in _stream(info, building_calls_topic(view.key), build):
+        async for event in _stream(info, building_calls_topic(key), build):
             yield event
 
     @strawberry.subscription(
@@ -273,11 +273,11 @@ class Subscription:
         if (building_id is None) == (door_id is None):
             raise _error("give exactly one of buildingId and doorId", "INVALID_INPUT")
         if door_id is not None:
-            _, view = await _target(info, door_id, ("Door",))
-            topic = door_topic(view.key)
+            key, _ = await _target(info, door_id, ("Door",))
+            topic = door_topic(key)
         else:
-            _, view = await _target(info, str(building_id), ("Building",))
-            topic = building_doors_topic(view.key)
+            key, _ = await _target(info, str(building_id), ("Building",))
+            topic = building_doors_topic(key)
 
         async def build(data: dict[str, Any]) -> DoorEvent:
             return DoorEvent(
@@ -300,15 +300,15 @@ class Subscription:
     async def unlock_attempt(
         self, info: Info, id: strawberry.ID
     ) -> AsyncGenerator[UnlockAttempt, None]:
-        _, view = await _target(info, id, ("UnlockAttempt",))
+        key, _ = await _target(info, id, ("UnlockAttempt",))
         services = info.context.services
-        sub = services.bus.subscribe(attempt_topic(view.key))
+        sub = services.bus.subscribe(attempt_topic(key))
         try:
             await sub.ready()
             last: str | None = None
             while True:
                 info.context.next_event()
-                current = (await nodes.load(info.context, "UnlockAttempt", [view.key], set()))[0]
+                current = (await nodes.load(info.context, "UnlockAttempt", [key], set()))[0]
                 attempt = one(info, UnlockAttempt, current)
                 if attempt is None:
                     return
@@ -325,7 +325,7 @@ class Subscription:
                 except TimeoutError:
                     pass
                 except SubscriberTooSlowError:
-                    sub = services.bus.subscribe(attempt_topic(view.key))
+                    sub = services.bus.subscribe(attempt_topic(key))
                 except BusClosedError as exc:
                     raise _error(str(exc), "SHUTTING_DOWN") from exc
         finally:
