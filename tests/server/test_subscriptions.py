@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import subprocess
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -19,7 +21,7 @@ from gql.transport.websockets import WebsocketsTransport
 from websockets import Subprotocol
 
 from server.settings import Settings
-from tests.conftest import running_server
+from tests.conftest import require_tool, running_server
 
 CALL_STATUS = "subscription($id: ID!) { callStatus(callId: $id) { status terminal call { guid } } }"
 OCCUPANCY = (
@@ -261,3 +263,43 @@ async def test_sse_stream_carries_every_call_status_then_complete(
     statuses = [json.loads(d)["data"]["callStatus"]["status"] for k, d in events if k == "next"]
     assert statuses == call["statuses"]
     assert events[-1][0] == "complete"
+
+
+JS_DIR = Path(__file__).with_name("js")
+
+
+@pytest.fixture(scope="session")
+def graphql_ws_js() -> Path:
+    """The npm graphql-ws client, installed into tests/server/js/node_modules once."""
+    node = require_tool("node", "the npm graphql-ws client test")
+    npm = require_tool("npm", "installing the npm graphql-ws client")
+    if not (JS_DIR / "node_modules" / "graphql-ws").is_dir():
+        subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--silent"],
+            cwd=JS_DIR,
+            check=True,
+            timeout=300,
+        )
+    assert node
+    return JS_DIR / "call_status.mjs"
+
+
+async def test_npm_graphql_ws_client_receives_every_status_and_completes(
+    server: str, http: aiohttp.ClientSession, graphql_ws_js: Path
+) -> None:
+    ctl = await control_url(http, server)
+    rung = await control(
+        http, ctl, "POST", "/scenarios/butterflymx/call", json={"call_type": "mobile"}
+    )
+    call = rung["call"]
+    process = await asyncio.create_subprocess_exec(
+        "node",
+        str(graphql_ws_js),
+        server.replace("http", "ws") + "/graphql",
+        node_id("Call", f"butterflymx:{call['guid']}"),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()
+    assert json.loads(out.decode().strip().splitlines()[-1]) == call["statuses"]
