@@ -24,6 +24,7 @@ import orjson
 from cachetools import TTLCache
 
 from connectors.errors import VendorError, VendorRateLimitedError
+from connectors.policy import set_deadline
 from resolvers.bus import REDIS_TIMEOUT_S, Event, EventBus
 from resolvers.events import CallEventData, OccupancyData, call_topic, occupancy_topic
 from resolvers.ids import vendor_id
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 TERMINAL_CALL_STATUSES = frozenset(
     {"voip_connected", "voip_rollover", "rejected", "canceled", "timeout_online_signal"}
 )
+POLL_BUDGET_S = 5.0  # vendor time of one poll, retries included
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,9 @@ class Pollers:
 
     async def _poll_once(self, poll: Poll) -> float:
         poll.polls += 1
+        # The task was started inside a subscriber's operation and copied its deadline:
+        # each poll gets a budget of its own instead.
+        set_deadline(POLL_BUDGET_S)
         try:
             data = await poll.fetch()
         except VendorRateLimitedError as exc:

@@ -47,3 +47,15 @@ async def test_closing_the_bus_ends_every_subscription_with_its_reason() -> None
     await bus.close("the server is shutting down")
     with pytest.raises(BusClosedError, match="shutting down"):
         await anext(sub)
+
+
+async def test_dropping_a_subscriber_that_never_reads_leaves_the_others_receiving() -> None:
+    bus = LocalBus()
+    never_reads = bus.subscribe("room:1", max_queued=2)
+    reader = bus.subscribe("room:1", max_queued=2)
+    for n in range(10):
+        assert await bus.publish(Event("room:1", {"n": n})) >= 1
+        assert (await anext(reader)).data == {"n": n}
+    assert bus.subscribers("room:1") == 1
+    with pytest.raises(SubscriberTooSlowError):
+        await anext(never_reads)

@@ -40,7 +40,8 @@ def node_id(type_name: str, key: str) -> str:
 
 @pytest.fixture
 def concierge_settings() -> Settings:
-    return Settings(demo_activity_s=0, call_poll_s=0.1, occupancy_poll_s=0.3)
+    # A request budget shorter than a call: pollers must not inherit the subscriber's.
+    return Settings(demo_activity_s=0, call_poll_s=0.1, occupancy_poll_s=0.3, request_timeout_s=1.0)
 
 
 @pytest.fixture
