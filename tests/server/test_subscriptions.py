@@ -304,3 +304,24 @@ async def test_npm_graphql_ws_client_receives_every_status_and_completes(
     out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 0, err.decode()
     assert json.loads(out.decode().strip().splitlines()[-1]) == call["statuses"]
+
+
+UNLOCK = """mutation($door: ID!) { unlockDoor(input: {doorId: $door, idempotencyKey: "subs-1"}) {
+  __typename ... on UnlockDoorSuccess { attempt { id status } } } }"""
+ATTEMPT = "subscription($id: ID!) { unlockAttempt(id: $id) { status door { name } } }"
+LOCK_4B = "RG9vcjpyZW1vdGVsb2NrLmxvY2s6NzJlNzZiNTEtNmU1NC00YzZkLWFmZjgtZTg3ZTE2NTkxYzg5"
+
+
+async def test_unlock_attempt_yields_its_state_then_completes_when_it_settles(
+    server: str, http: aiohttp.ClientSession
+) -> None:
+    body = {"query": UNLOCK, "variables": {"door": LOCK_4B}}
+    async with http.post(f"{server}/graphql", json=body) as r:
+        attempt = (await r.json())["data"]["unlockDoor"]["attempt"]
+    statuses: list[str] = []
+    async with ws_client(server, WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL) as session:
+        async for result in session.subscribe(request(ATTEMPT, id=attempt["id"])):
+            assert result["unlockAttempt"]["door"]["name"]
+            statuses.append(result["unlockAttempt"]["status"])
+    assert statuses[-1] in {"CONFIRMED", "FAILED", "TIMED_OUT"}
+    assert len(statuses) == len(set(statuses))  # each change once
