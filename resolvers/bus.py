@@ -208,6 +208,7 @@ class RedisBus(_Fanout):
         self._changes: asyncio.Queue[str] = asyncio.Queue()
         self._reader: asyncio.Future[None] | None = None
         self._syncer: asyncio.Future[None] | None = None
+        self._closed = False
 
     async def publish(self, event: Event) -> int:
         body = orjson.dumps({"topic": event.topic, "data": event.data})
@@ -284,6 +285,9 @@ class RedisBus(_Fanout):
 
     async def close(self, reason: str = "the server is shutting down") -> None:
         self.end_all(reason)
+        if self._closed:
+            return
+        self._closed = True
         for future in (self._reader, self._syncer):
             if future is not None:
                 future.cancel()

@@ -189,3 +189,24 @@ class SSEOrHTTP:
             await response(scope, receive, send)
             return
         await self.graphql(scope, receive, send)
+
+
+SHUTDOWN_REASON = "the server is shutting down"
+
+
+def ending_subscriptions_server(config: Any) -> Any:
+    """A uvicorn server that ends every subscription (with a reason) before it waits for
+    connections to close: an open SSE stream would otherwise hold the shutdown forever, and
+    WebSocket clients would see only close code 1012."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: Any = None) -> None:
+            state = getattr(getattr(config.app, "state", None), "concierge", None)
+            services = getattr(state, "services", None)
+            if services is not None:
+                await services.bus.close(SHUTDOWN_REASON)
+                await asyncio.sleep(0.2)  # let each stream send its last frames
+            await super().shutdown(sockets)
+
+    return Server(config)
