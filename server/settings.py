@@ -23,6 +23,14 @@ TOML layout (every key optional)::
     operation_timeout_s = 15
     max_result_objects = 50000
     fast_execution = true                            # false: graphql-core's own completion
+    redis_url = "redis://127.0.0.1:6379/0"           # bus and poll leases across replicas
+    occupancy_poll_s = 5                             # subscriptions: Butlr poll per room/space
+    call_poll_s = 1                                  # ButterflyMX status poll per live call
+    call_max_live_s = 300                            # a call with no terminal status ends then
+    subscriber_queue = 100                           # events behind before a client is dropped
+    max_subscriptions_per_connection = 100
+    max_connections_per_client = 500                 # WebSockets + SSE streams per address
+    keepalive_s = 15                                 # legacy ka / SSE comment interval
 
     [vendors.butterflymx]                             # any vendor block switches that vendor
     auth_url = "https://accounts.butterflymx.com"     # from the sandbox to the real API
@@ -38,6 +46,8 @@ Environment: `CONCIERGE_HOST`, `CONCIERGE_PORT`, `CONCIERGE_SANDBOX_URL`,
 (e.g. `CONCIERGE_REMOTELOCK_CLIENT_SECRET`).
 The store: `CONCIERGE_DATA_DIR`, `CONCIERGE_DATABASE_URL`, `CONCIERGE_TOKEN_KEY`,
 `CONCIERGE_TOKEN_KEY_FILE`, `CONCIERGE_IDEMPOTENCY_TTL_S`; `CONCIERGE_UNLOCK_CONFIRM_TIMEOUT_S`.
+Real time: `CONCIERGE_REDIS_URL`, `CONCIERGE_OCCUPANCY_POLL_S`, `CONCIERGE_CALL_POLL_S`, ... (the
+setting's name in upper case).
 """
 
 from __future__ import annotations
