@@ -85,7 +85,7 @@ class OccupancyData:
     count: int
     capacity: int | None
     as_of: str
-    quality: str  # GOOD | STALE (last good value kept through a vendor failure)
+    quality: str  # LIVE | STALE | PARTIAL (OccupancyQuality); STALE keeps the last good value
 
 
 @dataclass(frozen=True, slots=True)

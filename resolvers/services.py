@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from resolvers.bus import EventBus, LocalBus
 from resolvers.cache import VendorCache
 from resolvers.coordinators import Coordinators
+from resolvers.live import Leases, LivePolicy, LocalLeases, Pollers
 from resolvers.sitemap import SiteMap
 from resolvers.store import Store
 from resolvers.tasks import BackgroundTasks
@@ -46,10 +47,15 @@ class Services:
     bus: EventBus = field(default_factory=LocalBus)
     tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
     actions: ActionPolicy = field(default_factory=ActionPolicy)
+    # Real time: poll intervals, and where leases and last values live (Redis or memory).
+    live: LivePolicy = field(default_factory=LivePolicy)
+    leases: Leases = field(default_factory=LocalLeases)
     coordinators: Coordinators = field(init=False)
+    pollers: Pollers = field(init=False)
 
     def __post_init__(self) -> None:
         self.coordinators = Coordinators(self.tasks)
+        self.pollers = Pollers(self.tasks, self.bus, self.leases)
 
     def account(self, vendor: str) -> str:
         return self.accounts.get(vendor, "default")
@@ -78,5 +84,6 @@ class Services:
 
     async def close(self) -> None:
         """Stop every background task and fetch (the server is stopping)."""
+        await self.bus.close()
         await self.tasks.close()
         await self.cache.close()

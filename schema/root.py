@@ -28,6 +28,7 @@ from schema.limits import Limits, document_limits
 from schema.me import Me
 from schema.mutations import Mutation
 from schema.occupancy import Hive, Occupancy, OccupancySample, Room, Sensor, Space
+from schema.subscriptions import Subscription
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
@@ -108,6 +109,7 @@ class ConciergeSchema(strawberry.federation.Schema):
 schema = ConciergeSchema(
     query=Query,
     mutation=merge_types("Mutation", (Mutation, KeyMutation)),
+    subscription=Subscription,
     types=[
         *ENTITIES,
         Address,

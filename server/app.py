@@ -47,6 +47,7 @@ from server.linking import Linking, auth_factory, link_routes
 from server.logs import RequestLogMiddleware, VendorLog
 from server.metrics import Metrics
 from server.settings import Settings
+from server.sse import ClientSlots, LimitedWebSockets, SSEOrHTTP
 from server.store import open_store
 from server.tracing import TracerProvider, client_trace_configs, operation_tracing, tracer_provider
 from server.vendors import build_services, shared_cache
@@ -148,7 +149,14 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
         bounded.extensions = (*bounded.extensions, state.metrics.extension())
         if state.tracer_provider is not None:
             bounded.extensions = (*bounded.extensions, operation_tracing(state.tracer_provider))
-        super().__init__(bounded, graphql_ide="graphiql")
+        super().__init__(
+            bounded,
+            graphql_ide="graphiql",
+            # Real time: legacy graphql-ws "ka" messages and the subscriptions one socket holds.
+            keep_alive=True,
+            keep_alive_interval=settings.keepalive_s,
+            max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
+        )
         self._state = state
         self._checks_for = checks_for
 
@@ -252,12 +260,6 @@ def create_app(
     owned_tracer = tracer is None
     state.tracer_provider = tracer if tracer is not None else tracer_provider(settings)
     graphql = ConciergeGraphQL(state, checks_for)
-    gate = GraphQLGate(
-        graphql,
-        lambda: state.authenticator,
-        RateLimiter(settings.rate_limit_per_minute),
-        settings.max_body_bytes,
-    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -334,10 +336,24 @@ def create_app(
         body, content_type = state.metrics.exposition()
         return Response(body, headers={"Content-Type": content_type})
 
+    # Real time: SSE beside HTTP on /graphql; open streams and sockets bounded per client.
+    slots = ClientSlots(settings.max_connections_per_client)
+
+    async def sse_context(request: Request) -> RequestContext:
+        return await graphql.get_context(request, Response())
+
+    # Authentication, rate and size limits first; then SSE streams or plain HTTP.
+    gate = GraphQLGate(
+        SSEOrHTTP(graphql, sse_context, slots, settings.keepalive_s),
+        lambda: state.authenticator,
+        RateLimiter(settings.rate_limit_per_minute),
+        settings.max_body_bytes,
+    )
+
     app = Starlette(
         routes=[
             Route("/graphql", gate, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
+            WebSocketRoute("/graphql", LimitedWebSockets(graphql, slots)),
             *link_routes(lambda: state.linking),
             Route("/healthz", healthz),
             Route("/readyz", readyz),

@@ -181,7 +181,9 @@ def _serve(args: argparse.Namespace) -> int:
         asyncio.run(_check_sandbox(settings))
     _run(_check_store(settings))  # fail before binding a port: one line, not a traceback
     _describe(settings)
-    uvicorn.run(
+    from server.sse import ending_subscriptions_server
+
+    config = uvicorn.Config(
         create_app(settings),
         host=settings.host,
         port=settings.port,
@@ -190,6 +192,8 @@ def _serve(args: argparse.Namespace) -> int:
         lifespan="on",
         timeout_graceful_shutdown=max(1, round(settings.shutdown_timeout_s)),
     )
+    # Subscriptions end with a reason before connections are drained (server/sse.py).
+    ending_subscriptions_server(config).run()
     return 0
 
 

@@ -26,6 +26,14 @@ TOML layout (every key optional)::
     auth_required = true                             # auth and limits: see README
     jwt_issuer = "https://idp.example.com/"
     jwt_audience = "concierge"
+    redis_url = "redis://127.0.0.1:6379/0"           # bus, poll leases, cache across replicas
+    occupancy_poll_s = 5                             # subscriptions: Butlr poll per room/space
+    call_poll_s = 1                                  # ButterflyMX status poll per live call
+    call_max_live_s = 300                            # a call with no terminal status ends then
+    subscriber_queue = 100                           # events behind before a client is dropped
+    max_subscriptions_per_connection = 100
+    max_connections_per_client = 500                 # WebSockets + SSE streams per address
+    keepalive_s = 15                                 # legacy ka / SSE comment interval
 
     [vendors.butterflymx]                             # any vendor block switches that vendor
     auth_url = "https://accounts.butterflymx.com"     # from the sandbox to the real API
@@ -47,6 +55,8 @@ The store: `CONCIERGE_DATA_DIR`, `CONCIERGE_DATABASE_URL`, `CONCIERGE_TOKEN_KEY`
 Operations: `CONCIERGE_LOG_FORMAT` (auto/json/text), `CONCIERGE_LOG_LEVEL`, `CONCIERGE_TRACING`,
 `CONCIERGE_OTLP_ENDPOINT`, `CONCIERGE_SERVICE_NAME`, `CONCIERGE_SHUTDOWN_TIMEOUT_S`;
 the shared cache: `CONCIERGE_REDIS_URL`, `CONCIERGE_CACHE_NAMESPACE`.
+Real time: `CONCIERGE_OCCUPANCY_POLL_S`, `CONCIERGE_CALL_POLL_S`, ... (the
+setting's name in upper case).
 """
 
 from __future__ import annotations
@@ -127,6 +137,15 @@ class Settings:
     max_result_objects: int = 50_000  # ~2 MB of JSON, 12x a 300-unit dashboard
     # False answers through graphql-core's own completion (schema/execution.py is skipped).
     fast_execution: bool = True
+    # Real time (subscriptions): the event bus, pollers and subscription transports.
+    redis_url: str | None = None  # set: bus, poll leases and cache shared between replicas
+    occupancy_poll_s: float = 5.0  # Butlr reporting call per watched room/space
+    call_poll_s: float = 1.0  # ButterflyMX call status per live call
+    call_max_live_s: float = 300.0  # a call with no terminal status ends after this
+    subscriber_queue: int = 100  # events a subscriber may fall behind before it is dropped
+    max_subscriptions_per_connection: int = 100
+    max_connections_per_client: int = 500  # open WebSocket/SSE connections per client address
+    keepalive_s: float = 15.0  # WebSocket ping / SSE comment interval
     vendors: Mapping[str, VendorSettings] = field(default_factory=dict)  # configured (real) vendors
     # Operations: logs, traces, shutdown (see README "Operations").
     log_format: str = "auto"  # auto: text in a terminal, JSON lines otherwise | json | text
@@ -135,8 +154,7 @@ class Settings:
     otlp_endpoint: str | None = None  # e.g. http://collector:4318; setting it turns tracing on
     service_name: str = "concierge"  # the traces' service.name
     shutdown_timeout_s: float = 8.0  # SIGTERM: requests in flight get this long, then exit
-    # Shared cache (second tier) when set; entries sealed with the store's token key.
-    redis_url: str | None = None
+    # Shared cache (second tier) when `redis_url` is set; entries sealed with the token key.
     cache_namespace: str = "concierge"  # Redis key prefix: deployments sharing one Redis
     # Auth and limits (issue 11). None for auth_required/introspection: on (auth) / off
     # (introspection) unless every vendor is the sandbox (the demo).
@@ -194,7 +212,7 @@ def _masked(name: str, value: Any) -> Any:
         return None
     if name in ("token_key", "jwt_secret"):
         return "***"
-    if name == "database_url":
+    if name in ("database_url", "redis_url"):
         parts = urlsplit(str(value))
         if parts.password is not None:
             netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
@@ -234,6 +252,9 @@ def load_settings(
     known |= {"log_format", "log_level", "tracing", "otlp_endpoint", "service_name"}
     known |= {"shutdown_timeout_s", "redis_url", "cache_namespace"}
     known |= {f.name for f in fields(Settings) if f.name in AUTH_SETTINGS}
+    known |= {"occupancy_poll_s", "call_poll_s", "call_max_live_s"}
+    known |= {"subscriber_queue", "max_subscriptions_per_connection"}
+    known |= {"max_connections_per_client", "keepalive_s"}
     unknown = set(data) - known
     if unknown:
         raise SettingsError(f"unknown settings in {path}: {sorted(unknown)}")
@@ -286,6 +307,13 @@ def load_settings(
         redis_url=pick("redis_url", str),
         cache_namespace=pick("cache_namespace", str),
         **{name: pick(name, cast) for name, cast in AUTH_SETTINGS.items()},
+        occupancy_poll_s=pick("occupancy_poll_s", float),
+        call_poll_s=pick("call_poll_s", float),
+        call_max_live_s=pick("call_max_live_s", float),
+        subscriber_queue=pick("subscriber_queue", int),
+        max_subscriptions_per_connection=pick("max_subscriptions_per_connection", int),
+        max_connections_per_client=pick("max_connections_per_client", int),
+        keepalive_s=pick("keepalive_s", float),
     )
 
 

@@ -18,11 +18,14 @@ from connectors.butterflymx.config import ButterflyMXConfig
 from connectors.remotelock.client import build_client as build_remotelock
 from connectors.remotelock.config import RemoteLockConfig
 from connectors.tokens import MemoryTokenStorage
+from resolvers.bus import REDIS_TIMEOUT_S, EventBus, LocalBus, RedisBus
 from resolvers.cache import SharedTier, VendorCache
+from resolvers.live import Leases, LivePolicy, LocalLeases, RedisLeases
 from resolvers.services import ActionPolicy, Services
 from resolvers.shared_cache import RedisTier
 from resolvers.sitemap import SiteMap, SiteMapError
 from resolvers.store import Store
+from resolvers.tasks import BackgroundTasks
 from server.backends import Backends
 from server.settings import Settings, SettingsError, VendorSettings
 
@@ -47,7 +50,22 @@ def build_services(
         butlr = _butlr_config(backends.vendors["butlr"])
     except ValueError as exc:
         raise SettingsError(str(exc)) from exc
+    tasks = BackgroundTasks()
+    bus: EventBus = LocalBus()
+    leases: Leases = LocalLeases()
+    if settings.redis_url:
+        redis = Redis.from_url(settings.redis_url, socket_timeout=REDIS_TIMEOUT_S)
+        bus, leases = RedisBus(redis, tasks), RedisLeases(redis)
     return Services(
+        tasks=tasks,
+        bus=bus,
+        leases=leases,
+        live=LivePolicy(
+            occupancy_poll_s=settings.occupancy_poll_s,
+            call_poll_s=settings.call_poll_s,
+            call_max_live_s=settings.call_max_live_s,
+            subscriber_queue=settings.subscriber_queue,
+        ),
         butterflymx=build_butterflymx(bmx, session, storage),
         remotelock=build_remotelock(rl, session, storage),
         butlr=build_butlr(butlr, session, storage),

@@ -86,3 +86,17 @@ def test_operations_settings_from_the_environment() -> None:
 def test_a_wrong_log_format_names_the_setting() -> None:
     with pytest.raises(SettingsError, match="log_format"):
         load_settings(environ={"CONCIERGE_LOG_FORMAT": "xml"})
+
+
+def test_real_time_settings_load_from_the_environment_and_redis_password_is_masked() -> None:
+    from server.settings import load_settings
+
+    settings = load_settings(
+        environ={
+            "CONCIERGE_REDIS_URL": "redis://:hunter2@redis:6379/0",
+            "CONCIERGE_CALL_POLL_S": "0.5",
+        }
+    )
+    assert settings.redis_url == "redis://:hunter2@redis:6379/0"
+    assert settings.call_poll_s == 0.5
+    assert "hunter2" not in repr(settings)
