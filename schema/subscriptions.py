@@ -279,7 +279,13 @@ class Subscription:
             key, _ = await _target(info, str(building_id), ("Building",))
             topic = building_doors_topic(key)
 
-        async def build(data: dict[str, Any]) -> DoorEvent:
+        async def build(data: dict[str, Any]) -> DoorEvent | None:
+            if building_id is not None:
+                # A building's stream carries every door's events: each one passes the
+                # checks of its own door, so a tenant hears only the doors they may see.
+                (door,) = await nodes.load(info.context, "Door", [data["door_key"]], set())
+                if door is None or one(info, Door, door) is None:
+                    return None
             return DoorEvent(
                 id=strawberry.ID(data["id"]),
                 kind=DoorEventKind(data["kind"]),

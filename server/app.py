@@ -24,6 +24,10 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import (
+    ConnectionInitMessage as LegacyConnectionInitMessage,
+)
 
 from connectors.errors import VendorError
 from connectors.http import VendorHTTP
@@ -129,8 +133,28 @@ class AuthenticatedTransportWS(BaseGraphQLTransportWSHandler[RequestContext, Non
         await super().handle_connection_init(message)
 
 
+class AuthenticatedLegacyWS(BaseGraphQLWSHandler[RequestContext, None]):
+    """Legacy graphql-ws: the same authentication at `connection_init`; a refusal is the
+    protocol's `connection_error`, then close 4401."""
+
+    async def handle_connection_init(self, message: LegacyConnectionInitMessage) -> None:
+        view = self.view
+        assert isinstance(view, ConciergeGraphQL)
+        payload = message.get("payload")
+        params = payload if isinstance(payload, dict) else {}
+        try:
+            if credential_of(params) is not None or self.context.checks is DENY_ALL:
+                await view.authenticate_connection(self.context, params)
+        except AuthError as exc:
+            await self.send_message({"type": "connection_error", "payload": {"message": str(exc)}})
+            await self.websocket.close(code=4401, reason="Unauthorized")
+            return
+        await super().handle_connection_init(message)
+
+
 class ConciergeGraphQL(GraphQL[RequestContext, None]):
     graphql_transport_ws_handler_class = AuthenticatedTransportWS
+    graphql_ws_handler_class = AuthenticatedLegacyWS
 
     def __init__(self, state: AppState, checks_for: ChecksFor | None = None) -> None:
         settings = state.settings
