@@ -67,7 +67,9 @@ async def test_each_operation_has_its_own_vendor_budget_and_obeys_it(
     assert "errors" not in late, late  # a budget of its own, not the connection's spent one
     await graph.sandbox("PATCH", "/faults/remotelock", json={"timeout_rate": 1, "hang_s": 5})
     started = time.monotonic()
+    await asyncio.sleep(0.05)  # past live_ttl_s: the cached lock states are gone
     hung = await socket.run(REMOTELOCK_DOOR)
+    assert "errors" in hung, hung
     assert {e["extensions"]["code"] for e in hung["errors"]} == {"VENDOR_TIMEOUT"}
     # Not a speed assertion: the operation ends on its 0.6 s budget, not the vendor's 5 s
     # hang or the connector's own 10 s timeout.
