@@ -71,6 +71,20 @@ async def _target(info: Info, global_id: str, types: tuple[str, ...]) -> tuple[s
     return gid.node_id, views[0]
 
 
+async def _either(
+    info: Info, first: tuple[str, str | None], second: tuple[str, str | None]
+) -> tuple[str, str, Any]:
+    """Exactly one of two (type, ID) arguments: (the type given, node key, view)."""
+    (one_type, one_id), (other_type, other_id) = first, second
+    if (one_id is None) == (other_id is None):
+        lower = [t[0].lower() + t[1:] for t in (one_type, other_type)]
+        raise _error(f"give exactly one of {lower[0]}Id and {lower[1]}Id", "INVALID_INPUT")
+    type_name, global_id = (one_type, one_id) if one_id is not None else (other_type, other_id)
+    assert global_id is not None
+    key, view = await _target(info, str(global_id), (type_name,))
+    return type_name, key, view
+
+
 def _classes() -> dict[str, Any]:
     from schema.access import Building
 
@@ -239,14 +253,8 @@ class Subscription:
         room_id: strawberry.ID | None = None,
         space_id: strawberry.ID | None = None,
     ) -> AsyncGenerator[OccupancyEvent, None]:
-        if (room_id is None) == (space_id is None):
-            raise _error("give exactly one of roomId and spaceId", "INVALID_INPUT")
-        if room_id is not None:
-            _, view = await _target(info, room_id, ("Room",))
-            kind = "room"
-        else:
-            _, view = await _target(info, str(space_id), ("Space",))
-            kind = "space"
+        given, _, view = await _either(info, ("Room", room_id), ("Space", space_id))
+        kind = given.lower()
         capacity = int(view.capacity) if view.capacity else None
         poll = live.occupancy_poll(info.context.services, kind, view.key, capacity)
 
@@ -270,14 +278,8 @@ class Subscription:
         building_id: strawberry.ID | None = None,
         door_id: strawberry.ID | None = None,
     ) -> AsyncGenerator[DoorEvent, None]:
-        if (building_id is None) == (door_id is None):
-            raise _error("give exactly one of buildingId and doorId", "INVALID_INPUT")
-        if door_id is not None:
-            key, _ = await _target(info, door_id, ("Door",))
-            topic = door_topic(key)
-        else:
-            key, _ = await _target(info, str(building_id), ("Building",))
-            topic = building_doors_topic(key)
+        given, key, _ = await _either(info, ("Building", building_id), ("Door", door_id))
+        topic = door_topic(key) if given == "Door" else building_doors_topic(key)
 
         async def build(data: dict[str, Any]) -> DoorEvent | None:
             if building_id is not None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -20,8 +23,28 @@ def test_the_readme_has_examples() -> None:
 async def test_readme_example_runs_without_errors(
     concierge_url: str, http: aiohttp.ClientSession, query: str
 ) -> None:
-    async with http.post(f"{concierge_url}/graphql", json={"query": query}) as response:
-        assert response.status == 200
-        body = await response.json()
+    if query.lstrip().startswith("subscription"):
+        body = await _first_event(http, f"{concierge_url}/graphql", query)
+    else:
+        async with http.post(f"{concierge_url}/graphql", json={"query": query}) as response:
+            assert response.status == 200
+            body = await response.json()
     assert "errors" not in body, body["errors"]
     assert body["data"]
+
+
+async def _first_event(http: aiohttp.ClientSession, url: str, query: str) -> dict[str, Any]:
+    """A subscription's first result, over Server-Sent Events."""
+    headers = {"accept": "text/event-stream"}
+    async with asyncio.timeout(20):
+        async with http.post(url, json={"query": query}, headers=headers) as response:
+            assert response.status == 200
+            event = None
+            async for raw in response.content:
+                line = raw.decode().rstrip("\n")
+                if line.startswith("event: "):
+                    event = line[len("event: ") :]
+                elif line.startswith("data: ") and event == "next":
+                    body: dict[str, Any] = json.loads(line[len("data: ") :])
+                    return body
+    raise AssertionError("the subscription ended before its first event")
