@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from strawberry.http import GraphQLHTTPResponse
 from resolvers.checks import ADMIT_ALL, ObjectChecks
 from resolvers.confirmations import resume_confirmations
 from resolvers.context import RequestContext, VendorEndpoint
+from resolvers.ingress import Ingress
 from resolvers.services import Services
 from resolvers.store.sql import SqlStore
 from schema import schema
@@ -32,6 +34,7 @@ from server.heap import frozen_heap
 from server.settings import Settings
 from server.store import open_store
 from server.vendors import build_services
+from server.webhooks import webhook_routes
 
 
 @dataclass
@@ -44,6 +47,7 @@ class AppState:
     backends: Backends | None = None
     services: Services | None = None
     store: SqlStore | None = None  # opened and migrated: readiness waits for it
+    ingress: Ingress | None = None
     graphql_requests: int = 0
 
     @property
@@ -141,12 +145,14 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
             state.services = build_services(settings, state.backends, state.http, store=state.store)
             # Attempts a previous run left unsettled are watched again, never resent.
             await resume_confirmations(state.services)
+            state.ingress = Ingress(state.services)
             with frozen_heap():
                 yield
         finally:
             if state.services is not None:
                 await state.services.close()
             state.services = None
+            state.ingress = None
             if state.store is not None:
                 await state.store.close()
                 state.store = None
@@ -179,6 +185,12 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
         ]
         return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
 
+    def start_background(work: Coroutine[Any, Any, bool], name: str) -> None:
+        if state.services is None or state.services.tasks.closed:
+            work.close()  # stopping: the vendor redelivers what we did not answer for
+            return
+        state.services.tasks.start(work, name=name)
+
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -186,6 +198,12 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            *webhook_routes(
+                lambda: state.ingress,
+                start_background,
+                secret=settings.webhook_secret or secrets.token_hex(16),
+                max_body_bytes=settings.webhook_max_body_bytes,
+            ),
         ],
         lifespan=lifespan,
     )

@@ -38,6 +38,7 @@ Environment: `CONCIERGE_HOST`, `CONCIERGE_PORT`, `CONCIERGE_SANDBOX_URL`,
 (e.g. `CONCIERGE_REMOTELOCK_CLIENT_SECRET`).
 The store: `CONCIERGE_DATA_DIR`, `CONCIERGE_DATABASE_URL`, `CONCIERGE_TOKEN_KEY`,
 `CONCIERGE_TOKEN_KEY_FILE`, `CONCIERGE_IDEMPOTENCY_TTL_S`; `CONCIERGE_UNLOCK_CONFIRM_TIMEOUT_S`.
+Webhooks: `CONCIERGE_WEBHOOK_SECRET`, `CONCIERGE_WEBHOOK_MAX_BODY_BYTES`.
 """
 
 from __future__ import annotations
@@ -118,6 +119,10 @@ class Settings:
     max_result_objects: int = 50_000  # ~2 MB of JSON, 12x a 300-unit dashboard
     # False answers through graphql-core's own completion (schema/execution.py is skipped).
     fast_execution: bool = True
+    # Webhook ingress: the ButterflyMX URL token and RemoteLock X-Secret (a secret; None:
+    # a random one per process), and the largest body read.
+    webhook_secret: str | None = None
+    webhook_max_body_bytes: int = 64 * 1024
     vendors: Mapping[str, VendorSettings] = field(default_factory=dict)  # configured (real) vendors
 
     @property
@@ -139,7 +144,7 @@ def _masked(name: str, value: Any) -> Any:
     """Secrets out of `repr`: the token key, and a password inside the database URL."""
     if value is None:
         return None
-    if name == "token_key":
+    if name in ("token_key", "webhook_secret"):
         return "***"
     if name == "database_url":
         parts = urlsplit(str(value))
@@ -178,6 +183,7 @@ def load_settings(
     known |= {"site_map_file", "reference_ttl_s", "live_ttl_s", "request_timeout_s"}
     known |= {"max_query_tokens", "max_query_depth", "operation_timeout_s"}
     known |= {"max_result_objects", "fast_execution"}
+    known |= {"webhook_secret", "webhook_max_body_bytes"}
     unknown = set(data) - known
     if unknown:
         raise SettingsError(f"unknown settings in {path}: {sorted(unknown)}")
@@ -220,6 +226,8 @@ def load_settings(
         operation_timeout_s=pick("operation_timeout_s", float),
         max_result_objects=pick("max_result_objects", int),
         fast_execution=pick("fast_execution", boolean),
+        webhook_secret=pick("webhook_secret", str),
+        webhook_max_body_bytes=pick("webhook_max_body_bytes", int),
     )
 
 
