@@ -1,0 +1,201 @@
+"""Webhook ingress over real loopback HTTP: secrets, bad bodies, replays, sandbox deliveries."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import pytest
+import uvicorn
+
+from resolvers.bus import Event
+from resolvers.events import DoorEventData, door_topic, payload
+from resolvers.services import Services
+from server.app import create_app
+from server.settings import Settings
+
+SECRET = "a-test-webhook-secret"
+LOCK = "11111111-2222-4333-8444-555555555555"
+
+
+@dataclass
+class Server:
+    url: str
+    services: Services
+    control_url: str
+
+
+@contextlib.asynccontextmanager
+async def _serving(settings: Settings) -> AsyncIterator[Server]:
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    for _ in range(200):
+        if server.started or task.done():
+            break
+        await asyncio.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    port = server.servers[0].sockets[0].getsockname()[1]
+    services = app.state.concierge.services
+    try:
+        control = app.state.concierge.backends.sandbox_control_url
+        yield Server(f"http://127.0.0.1:{port}", services, control)
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, timeout=15)
+
+
+@pytest.fixture
+async def concierge() -> AsyncIterator[Server]:
+    async with _serving(Settings(demo_activity_s=0, webhook_secret=SECRET)) as server:
+        yield server
+
+
+class Collector:
+    """A bus subscriber on one topic, collecting what arrives."""
+
+    def __init__(self, services: Services, topic: str) -> None:
+        self.events: list[Event] = []
+        self._stream = services.bus.subscribe(topic)
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        async for ev in self._stream:
+            self.events.append(ev)
+
+    async def wait_for(self, count: int) -> list[Event]:
+        for _ in range(200):
+            if len(self.events) >= count:
+                return self.events
+            await asyncio.sleep(0.025)
+        raise AssertionError(f"expected {count} events, got {self.events}")
+
+    async def close(self) -> None:
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+
+
+async def _collector(services: Services, topic: str) -> Collector:
+    collector = Collector(services, topic)
+    await asyncio.sleep(0.01)  # the subscription is in place once the task has started
+    return collector
+
+
+def _unlocked(event_id: str, lock: str = LOCK) -> dict[str, Any]:
+    return {
+        "data": {
+            "type": "unlocked_event",
+            "id": event_id,
+            "attributes": {
+                "source": "user",
+                "status": "succeeded",
+                "occurred_at": "2026-12-02T10:00:00Z",
+                "created_at": "2026-12-02T10:00:01Z",
+                "publisher_type": "lock",
+                "publisher_id": lock,
+                "method": "pin",
+            },
+        }
+    }
+
+
+async def _post(
+    http: aiohttp.ClientSession, url: str, body: bytes, secret: str | None = SECRET
+) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Secret"] = secret
+    async with http.post(url, data=body, headers=headers) as response:
+        return response.status
+
+
+async def test_a_wrong_x_secret_is_refused_and_nothing_is_delivered(
+    concierge: Server, http: aiohttp.ClientSession
+) -> None:
+    collector = await _collector(concierge.services, door_topic(f"remotelock.lock:{LOCK}"))
+    url = f"{concierge.url}/webhooks/remotelock"
+    body = json.dumps(_unlocked("evt-secret")).encode()
+    assert await _post(http, url, body, secret="wrong") == 401
+    assert await _post(http, url, body, secret=None) == 401
+    # Nothing was stored either: the authentic delivery of the same event is new.
+    assert await _post(http, url, body) == 202
+    events = await collector.wait_for(1)
+    await asyncio.sleep(0.1)
+    assert len(collector.events) == 1
+    assert payload(DoorEventData, events[0]).id == "remotelock:evt-secret"
+    await collector.close()
+
+
+async def test_a_replayed_remotelock_webhook_is_delivered_once(
+    concierge: Server, http: aiohttp.ClientSession
+) -> None:
+    collector = await _collector(concierge.services, door_topic(f"remotelock.lock:{LOCK}"))
+    url = f"{concierge.url}/webhooks/remotelock"
+    body = json.dumps(_unlocked("evt-replayed")).encode()
+    answers = await asyncio.gather(*(_post(http, url, body) for _ in range(5)))
+    assert answers == [202] * 5
+    # A different event afterwards: once it is here, every replay would have been too.
+    assert await _post(http, url, json.dumps(_unlocked("evt-next")).encode()) == 202
+    events = await collector.wait_for(2)
+    await asyncio.sleep(0.1)
+    ids = [payload(DoorEventData, e).id for e in collector.events]
+    assert ids == ["remotelock:evt-replayed", "remotelock:evt-next"]
+    first = payload(DoorEventData, events[0])
+    assert (first.kind, first.method, first.vendor_type) == ("UNLOCKED", "pin", "unlocked_event")
+    await collector.close()
+
+
+async def test_malformed_and_oversized_bodies_are_refused_and_not_delivered(
+    concierge: Server, http: aiohttp.ClientSession
+) -> None:
+    collector = await _collector(concierge.services, door_topic(f"remotelock.lock:{LOCK}"))
+    url = f"{concierge.url}/webhooks/remotelock"
+    assert await _post(http, url, b"{not json") == 400
+    assert await _post(http, url, json.dumps({"event": {}}).encode()) == 400
+    huge = _unlocked("evt-huge")
+    huge["data"]["attributes"]["padding"] = "x" * 70_000
+    assert await _post(http, url, json.dumps(huge).encode()) == 413
+    bmx = f"{concierge.url}/webhooks/butterflymx"
+    assert await _post(http, f"{bmx}/wrong-token", b"{}", secret=None) == 401
+    assert await _post(http, f"{bmx}/{SECRET}", b"[]", secret=None) == 400
+    assert await _post(http, url, json.dumps(_unlocked("evt-after")).encode()) == 202
+    await collector.wait_for(1)
+    assert [payload(DoorEventData, e).id for e in collector.events] == ["remotelock:evt-after"]
+    await collector.close()
+
+
+async def test_a_sandbox_lock_event_reaches_a_bus_subscriber_as_unlocked(
+    concierge: Server, http: aiohttp.ClientSession
+) -> None:
+    remotelock = concierge.services.remotelock
+    doors = await remotelock.doors.list()
+    lock = doors[0].id
+    subscriber = await remotelock.notification_subscribers.create_webhook(
+        "concierge test", f"{concierge.url}/webhooks/remotelock", secret=SECRET
+    )
+    account = await remotelock.account.get()
+    await remotelock.notification_subscriptions.create(
+        publisher_type="account",
+        publisher_id=account.id,
+        subscriber_id=subscriber.id,
+        event_types=["unlocked", "locked"],
+    )
+    collector = await _collector(concierge.services, door_topic(f"remotelock.lock:{lock}"))
+    async with http.post(
+        f"{concierge.control_url}/scenarios/remotelock/lock_event",
+        json={"device_id": lock, "event": "unlocked", "pin": "1234"},
+    ) as response:
+        assert response.status == 200, await response.text()
+    events = await collector.wait_for(1)
+    got = payload(DoorEventData, events[0])
+    assert (got.kind, got.vendor, got.door_key) == (
+        "UNLOCKED",
+        "remotelock",
+        f"remotelock.lock:{lock}",
+    )
