@@ -14,7 +14,13 @@ import pytest
 import uvicorn
 
 from resolvers.bus import Event
-from resolvers.events import DoorEventData, door_topic, payload
+from resolvers.events import (
+    CallEventData,
+    DoorEventData,
+    building_calls_topic,
+    door_topic,
+    payload,
+)
 from resolvers.services import Services
 from server.app import create_app
 from server.settings import Settings
@@ -199,3 +205,25 @@ async def test_a_sandbox_lock_event_reaches_a_bus_subscriber_as_unlocked(
         "remotelock",
         f"remotelock.lock:{lock}",
     )
+
+
+async def test_a_butterflymx_call_arrives_as_call_events_read_through_the_connector(
+    concierge: Server, http: aiohttp.ClientSession
+) -> None:
+    building = concierge.services.site_map.buildings[0].butterflymx_building_id
+    await concierge.services.butterflymx.integrations.create(
+        f"{concierge.url}/webhooks/butterflymx/{SECRET}", building_id=building
+    )
+    calls = await _collector(concierge.services, building_calls_topic(f"butterflymx:{building}"))
+    async with http.post(
+        f"{concierge.control_url}/scenarios/butterflymx/call", json={"step_s": 0.2}
+    ) as response:
+        assert response.status == 200, await response.text()
+    first = payload(CallEventData, (await calls.wait_for(1))[0])
+    assert first.status == "initializing"
+    assert first.building_key == f"butterflymx:{building}"
+    assert first.terminal is False
+    async with http.get(f"{concierge.control_url}/counters?vendor=butterflymx") as response:
+        routes = (await response.json())["routes"]
+    assert routes.get("GET /api/v3/me/calls/{call_guid}/status", 0) >= 1
+    await calls.close()
