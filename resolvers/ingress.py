@@ -91,6 +91,7 @@ class Ingress:
             vendor_type=ev.type,
             method=ev.method if isinstance(ev, CredentialEvent) else None,
             actor=ev.associated_resource_id if isinstance(ev, CredentialEvent) else None,
+            status=ev.status,
         )
         await self._door(data)
         return True

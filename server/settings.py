@@ -38,7 +38,8 @@ Environment: `CONCIERGE_HOST`, `CONCIERGE_PORT`, `CONCIERGE_SANDBOX_URL`,
 (e.g. `CONCIERGE_REMOTELOCK_CLIENT_SECRET`).
 The store: `CONCIERGE_DATA_DIR`, `CONCIERGE_DATABASE_URL`, `CONCIERGE_TOKEN_KEY`,
 `CONCIERGE_TOKEN_KEY_FILE`, `CONCIERGE_IDEMPOTENCY_TTL_S`; `CONCIERGE_UNLOCK_CONFIRM_TIMEOUT_S`.
-Webhooks: `CONCIERGE_WEBHOOK_SECRET`, `CONCIERGE_WEBHOOK_MAX_BODY_BYTES`.
+Webhooks: `CONCIERGE_WEBHOOK_SECRET`, `CONCIERGE_WEBHOOK_MAX_BODY_BYTES`,
+`CONCIERGE_UNLOCK_CONFIRM_POLL_S`.
 """
 
 from __future__ import annotations
@@ -123,6 +124,8 @@ class Settings:
     # a random one per process), and the largest body read.
     webhook_secret: str | None = None
     webhook_max_body_bytes: int = 64 * 1024
+    # Unlock confirmation polls this often besides listening for the door's webhook event.
+    unlock_confirm_poll_s: float = 1.0
     vendors: Mapping[str, VendorSettings] = field(default_factory=dict)  # configured (real) vendors
 
     @property
@@ -183,7 +186,7 @@ def load_settings(
     known |= {"site_map_file", "reference_ttl_s", "live_ttl_s", "request_timeout_s"}
     known |= {"max_query_tokens", "max_query_depth", "operation_timeout_s"}
     known |= {"max_result_objects", "fast_execution"}
-    known |= {"webhook_secret", "webhook_max_body_bytes"}
+    known |= {"webhook_secret", "webhook_max_body_bytes", "unlock_confirm_poll_s"}
     unknown = set(data) - known
     if unknown:
         raise SettingsError(f"unknown settings in {path}: {sorted(unknown)}")
@@ -228,6 +231,7 @@ def load_settings(
         fast_execution=pick("fast_execution", boolean),
         webhook_secret=pick("webhook_secret", str),
         webhook_max_body_bytes=pick("webhook_max_body_bytes", int),
+        unlock_confirm_poll_s=pick("unlock_confirm_poll_s", float),
     )
 
 

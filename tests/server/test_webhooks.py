@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 from collections.abc import AsyncIterator
@@ -17,6 +18,7 @@ from resolvers.bus import Event
 from resolvers.events import (
     CallEventData,
     DoorEventData,
+    attempt_topic,
     building_calls_topic,
     door_topic,
     payload,
@@ -24,6 +26,7 @@ from resolvers.events import (
 from resolvers.services import Services
 from server.app import create_app
 from server.settings import Settings
+from tests.schema.graphs import Graph
 
 SECRET = "a-test-webhook-secret"
 LOCK = "11111111-2222-4333-8444-555555555555"
@@ -227,3 +230,54 @@ async def test_a_butterflymx_call_arrives_as_call_events_read_through_the_connec
         routes = (await response.json())["routes"]
     assert routes.get("GET /api/v3/me/calls/{call_guid}/status", 0) >= 1
     await calls.close()
+
+
+UNLOCK = """
+mutation($door: ID!, $key: String!) {
+  unlockDoor(input: {doorId: $door, idempotencyKey: $key}) {
+    ... on UnlockDoorSuccess { attempt { id status } }
+  }
+}
+"""
+ATTEMPT = "query($id: ID!) { node(id: $id) { ... on UnlockAttempt { status } } }"
+DOORS = "{ buildings(first: 1) { edges { node { doors(vendor: REMOTELOCK) { id online } } } } }"
+
+
+async def test_an_unlock_is_confirmed_by_the_webhook_event_not_the_poll(
+    http: aiohttp.ClientSession,
+) -> None:
+    # The fallback poll is a minute away: only the lock's webhook can confirm in time.
+    settings = Settings(demo_activity_s=0, webhook_secret=SECRET, unlock_confirm_poll_s=60)
+    async with _serving(settings) as concierge:
+        remotelock = concierge.services.remotelock
+        subscriber = await remotelock.notification_subscribers.create_webhook(
+            "concierge test", f"{concierge.url}/webhooks/remotelock", secret=SECRET
+        )
+        account = await remotelock.account.get()
+        await remotelock.notification_subscriptions.create(
+            publisher_type="account",
+            publisher_id=account.id,
+            subscriber_id=subscriber.id,
+            event_types=["unlocked", "locked"],
+        )
+        graph = Graph(concierge.url, http)
+        doors = (await graph.query(DOORS))["data"]["buildings"]["edges"][0]["node"]["doors"]
+        door = next(d["id"] for d in doors if d["online"])
+        answer = await graph.query(UNLOCK, door=door, key="by-webhook")
+        attempt = answer["data"]["unlockDoor"]["attempt"]
+        progress = await _collector(concierge.services, attempt_topic(_key(attempt["id"])))
+        assert attempt["status"] == "ACCEPTED"
+        for _ in range(100):
+            node = (await graph.query(ATTEMPT, id=attempt["id"]))["data"]["node"]
+            if node["status"] != "ACCEPTED":
+                break
+            await asyncio.sleep(0.1)
+        assert node["status"] == "CONFIRMED"
+        statuses = [e.data["status"] for e in await progress.wait_for(1)]
+        assert statuses[-1] == "CONFIRMED"
+        await progress.close()
+
+
+def _key(global_id: str) -> str:
+    """The node key of a global ID (base64 of `Type:key`)."""
+    return base64.b64decode(global_id).decode().partition(":")[2]
