@@ -24,6 +24,7 @@ from resolvers.checks import ADMIT_ALL, ObjectChecks
 from resolvers.confirmations import resume_confirmations
 from resolvers.context import RequestContext, VendorEndpoint
 from resolvers.ingress import Ingress
+from resolvers.registration import register_webhooks
 from resolvers.services import Services
 from resolvers.store.sql import SqlStore
 from schema import schema
@@ -133,6 +134,7 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
 def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Starlette:
     """The ASGI app; `checks_for` decides, per request, which objects it may see."""
     state = AppState(settings=settings)
+    webhook_secret = settings.webhook_secret or secrets.token_hex(16)
     graphql = ConciergeGraphQL(state, checks_for)
 
     @contextlib.asynccontextmanager
@@ -146,6 +148,12 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
             # Attempts a previous run left unsettled are watched again, never resent.
             await resume_confirmations(state.services)
             state.ingress = Ingress(state.services)
+            if settings.webhooks_register:
+                public = settings.public_url or f"http://{settings.host}:{settings.port}"
+                state.services.tasks.start(
+                    register_webhooks(state.services, public_url=public, secret=webhook_secret),
+                    name="register webhooks",
+                )
             with frozen_heap():
                 yield
         finally:
@@ -201,7 +209,7 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
             *webhook_routes(
                 lambda: state.ingress,
                 start_background,
-                secret=settings.webhook_secret or secrets.token_hex(16),
+                secret=webhook_secret,
                 max_body_bytes=settings.webhook_max_body_bytes,
             ),
         ],

@@ -39,7 +39,7 @@ Environment: `CONCIERGE_HOST`, `CONCIERGE_PORT`, `CONCIERGE_SANDBOX_URL`,
 The store: `CONCIERGE_DATA_DIR`, `CONCIERGE_DATABASE_URL`, `CONCIERGE_TOKEN_KEY`,
 `CONCIERGE_TOKEN_KEY_FILE`, `CONCIERGE_IDEMPOTENCY_TTL_S`; `CONCIERGE_UNLOCK_CONFIRM_TIMEOUT_S`.
 Webhooks: `CONCIERGE_WEBHOOK_SECRET`, `CONCIERGE_WEBHOOK_MAX_BODY_BYTES`,
-`CONCIERGE_UNLOCK_CONFIRM_POLL_S`.
+`CONCIERGE_UNLOCK_CONFIRM_POLL_S`, `CONCIERGE_WEBHOOKS_REGISTER`, `CONCIERGE_PUBLIC_URL`.
 """
 
 from __future__ import annotations
@@ -124,6 +124,11 @@ class Settings:
     # a random one per process), and the largest body read.
     webhook_secret: str | None = None
     webhook_max_body_bytes: int = 64 * 1024
+    # Register/reconcile our webhooks with each vendor at start-up (None: off, but
+    # `concierge serve` turns it on with the embedded sandbox), at public_url (None:
+    # http://host:port).
+    webhooks_register: bool | None = None
+    public_url: str | None = None
     # Unlock confirmation polls this often besides listening for the door's webhook event.
     unlock_confirm_poll_s: float = 1.0
     vendors: Mapping[str, VendorSettings] = field(default_factory=dict)  # configured (real) vendors
@@ -187,6 +192,7 @@ def load_settings(
     known |= {"max_query_tokens", "max_query_depth", "operation_timeout_s"}
     known |= {"max_result_objects", "fast_execution"}
     known |= {"webhook_secret", "webhook_max_body_bytes", "unlock_confirm_poll_s"}
+    known |= {"webhooks_register", "public_url"}
     unknown = set(data) - known
     if unknown:
         raise SettingsError(f"unknown settings in {path}: {sorted(unknown)}")
@@ -232,6 +238,8 @@ def load_settings(
         webhook_secret=pick("webhook_secret", str),
         webhook_max_body_bytes=pick("webhook_max_body_bytes", int),
         unlock_confirm_poll_s=pick("unlock_confirm_poll_s", float),
+        webhooks_register=pick("webhooks_register", boolean),
+        public_url=pick("public_url", str),
     )
 
 

@@ -6,6 +6,7 @@ import asyncio
 import base64
 import contextlib
 import json
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from resolvers.events import (
 from resolvers.services import Services
 from server.app import create_app
 from server.settings import Settings
+from tests.conftest import RunningSandbox
 from tests.schema.graphs import Graph
 
 SECRET = "a-test-webhook-secret"
@@ -40,9 +42,10 @@ class Server:
 
 
 @contextlib.asynccontextmanager
-async def _serving(settings: Settings) -> AsyncIterator[Server]:
+async def _serving(settings: Settings, port: int = 0) -> AsyncIterator[Server]:
     app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     for _ in range(200):
         if server.started or task.done():
@@ -281,3 +284,49 @@ async def test_an_unlock_is_confirmed_by_the_webhook_event_not_the_poll(
 def _key(global_id: str) -> str:
     """The node key of a global ID (base64 of `Type:key`)."""
     return base64.b64decode(global_id).decode().partition(":")[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+async def test_start_up_registers_our_webhooks_once_and_the_sandbox_delivers_to_us(
+    http: aiohttp.ClientSession, sandbox: RunningSandbox
+) -> None:
+    port = _free_port()
+    settings = Settings(
+        sandbox_url=sandbox.control_url,
+        demo_activity_s=0,
+        webhook_secret=SECRET,
+        webhooks_register=True,
+        port=port,
+    )
+    for _ in range(2):  # the second start reconciles: nothing is created twice
+        async with _serving(settings, port) as concierge:
+            remotelock = concierge.services.remotelock
+            lock = (await remotelock.doors.list())[0].id
+            collector = await _collector(concierge.services, door_topic(f"remotelock.lock:{lock}"))
+            for _ in range(100):
+                subscribers = await remotelock.notification_subscribers.list()
+                ours = [
+                    s
+                    for s in subscribers
+                    if s.url and s.url.endswith(f":{port}/webhooks/remotelock")
+                ]
+                if ours and await remotelock.notification_subscriptions.list(
+                    subscriber_id=ours[0].id
+                ):
+                    break
+                await asyncio.sleep(0.05)
+            assert len(ours) == 1
+            await sandbox.control(
+                "POST",
+                "/scenarios/remotelock/lock_event",
+                json={"device_id": lock, "event": "locked"},
+            )
+            got = payload(DoorEventData, (await collector.wait_for(1))[0])
+            assert got.kind == "LOCKED"
+            await collector.close()
