@@ -94,7 +94,30 @@ class Ingress:
             status=ev.status,
         )
         await self._door(data)
+        await self._services.store.cursors.advance(
+            "remotelock", ev.id, ev.created_at or ev.occurred_at
+        )
         return True
+
+    async def backfill_remotelock(self) -> int:
+        """Publish what RemoteLock stored since the newest event seen; how many were new.
+
+        With no cursor yet (the first start) history is not replayed: the cursor starts now.
+        """
+        cursor = await self._services.store.cursors.get("remotelock")
+        if cursor is None:
+            await self._services.store.cursors.advance("remotelock", None, datetime.now(UTC))
+            return 0
+        event_id, created_at = cursor
+        new = 0
+        try:
+            async for ev in self._services.remotelock.events.iter_since(
+                event_id=event_id, created_at=created_at
+            ):
+                new += await self.remotelock(ev)
+        except VendorError as exc:
+            log.warning("remotelock back-fill stopped after %d events: %s", new, exc)
+        return new
 
     async def _door(self, data: DoorEventData) -> None:
         bus = self._services.bus

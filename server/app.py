@@ -154,6 +154,9 @@ def create_app(settings: Settings, *, checks_for: ChecksFor = admit_all) -> Star
                     register_webhooks(state.services, public_url=public, secret=webhook_secret),
                     name="register webhooks",
                 )
+                state.services.tasks.start(
+                    state.ingress.backfill_remotelock(), name="back-fill remotelock"
+                )
             with frozen_heap():
                 yield
         finally:

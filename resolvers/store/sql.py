@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from resolvers.store.attempts import UnlockAttempts
 from resolvers.store.audit import AuditLog
+from resolvers.store.cursors import IngressCursors
 from resolvers.store.engine import create_engine
 from resolvers.store.idempotency import DEFAULT_TTL_S, IdempotencyRecords
 from resolvers.store.keys import VisitorKeys
@@ -26,6 +27,7 @@ class SqlStore:
         self.keys = VisitorKeys(engine)
         self.webhook_events = WebhookEvents(engine)
         self.audit = AuditLog(engine)
+        self.cursors = IngressCursors(engine)
 
     @classmethod
     async def open(

@@ -113,3 +113,12 @@ audit_log = sa.Table(
     sa.Column("vendor_reference", sa.String(200), nullable=True),
     sa.Column("detail", Json, nullable=True),
 )
+
+ingress_cursors = sa.Table(
+    "ingress_cursors",
+    metadata,
+    sa.Column("vendor", sa.String(50), primary_key=True),
+    sa.Column("event_id", sa.String(255), nullable=True),  # the newest event seen, if any
+    sa.Column("created_at", UtcDateTime, nullable=False),  # its vendor storage time
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)

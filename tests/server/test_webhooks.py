@@ -9,6 +9,7 @@ import json
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -25,6 +26,7 @@ from resolvers.events import (
     payload,
 )
 from resolvers.services import Services
+from server import app as server_app
 from server.app import create_app
 from server.settings import Settings
 from tests.conftest import RunningSandbox
@@ -330,3 +332,43 @@ async def test_start_up_registers_our_webhooks_once_and_the_sandbox_delivers_to_
             got = payload(DoorEventData, (await collector.wait_for(1))[0])
             assert got.kind == "LOCKED"
             await collector.close()
+
+
+async def test_events_missed_while_the_server_was_down_are_back_filled_on_restart(
+    http: aiohttp.ClientSession,
+    sandbox: RunningSandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = Settings(
+        sandbox_url=sandbox.control_url,
+        demo_activity_s=0,
+        webhook_secret=SECRET,
+        webhooks_register=True,
+        port=_free_port(),
+        data_dir=str(tmp_path / "data"),
+    )
+    async with _serving(settings, settings.port) as concierge:
+        lock = (await concierge.services.remotelock.doors.list())[0].id
+        for _ in range(100):  # registered and the back-fill cursor set
+            if await concierge.services.store.cursors.get("remotelock") is not None:
+                break
+            await asyncio.sleep(0.05)
+    await asyncio.sleep(1.1)  # vendor timestamps have whole seconds
+    # Down: the sandbox's delivery fails (and would be retried only an hour later).
+    await sandbox.control(
+        "POST", "/scenarios/remotelock/lock_event", json={"device_id": lock, "event": "unlocked"}
+    )
+    collectors: list[Collector] = []
+    real = server_app.build_services
+
+    def spied(*args: Any, **kwargs: Any) -> Services:
+        services = real(*args, **kwargs)
+        collectors.append(Collector(services, door_topic(f"remotelock.lock:{lock}")))
+        return services
+
+    monkeypatch.setattr(server_app, "build_services", spied)
+    async with _serving(settings, settings.port):
+        got = payload(DoorEventData, (await collectors[0].wait_for(1))[0])
+        assert (got.kind, got.door_key) == ("UNLOCKED", f"remotelock.lock:{lock}")
+        await collectors[0].close()
