@@ -22,6 +22,7 @@ from resolvers.events import (
     DoorEventData,
     attempt_topic,
     building_calls_topic,
+    call_topic,
     door_topic,
     payload,
 )
@@ -372,3 +373,46 @@ async def test_events_missed_while_the_server_was_down_are_back_filled_on_restar
         got = payload(DoorEventData, (await collectors[0].wait_for(1))[0])
         assert (got.kind, got.door_key) == ("UNLOCKED", f"remotelock.lock:{lock}")
         await collectors[0].close()
+
+
+def _call_webhook(event_id: str, status: str, at: str) -> bytes:
+    resource = {
+        "id": "9001",
+        "type": "calls",
+        "attributes": {
+            "guid": "call-out-of-order",
+            "call_type": "voip",
+            "created_at": "2026-12-02T10:00:00Z",
+            "status": status,
+            "status_changed_at": at,
+        },
+        "relationships": {"building": {"data": {"type": "buildings", "id": "77"}}},
+    }
+    return json.dumps(
+        {
+            "event_id": event_id,
+            "event_type": "call.status_changed",
+            "created_at": at,
+            "integration_id": None,
+            "data": resource,
+        }
+    ).encode()
+
+
+async def test_an_older_call_status_delivered_late_is_not_published(
+    concierge: Server, http: aiohttp.ClientSession
+) -> None:
+    collector = await _collector(concierge.services, call_topic("butterflymx:call-out-of-order"))
+    url = f"{concierge.url}/webhooks/butterflymx/{SECRET}"
+    newer = _call_webhook("e-2", "voip_connected", "2026-12-02T10:00:05Z")
+    older = _call_webhook("e-1", "initializing", "2026-12-02T10:00:00Z")
+    assert await _post(http, url, newer, secret=None) == 202
+    await collector.wait_for(1)
+    assert await _post(http, url, older, secret=None) == 202
+    assert await _post(http, url, newer, secret=None) == 202  # and a redelivery
+    # A later, newer status shows the late ones were processed (and dropped) before it.
+    assert await _post(http, url, _call_webhook("e-3", "canceled", "2026-12-02T10:00:09Z")) == 202
+    await collector.wait_for(2)
+    statuses = [payload(CallEventData, e).status for e in collector.events]
+    assert statuses == ["voip_connected", "canceled"]
+    await collector.close()
