@@ -5,7 +5,10 @@ RemoteLock's lock events (`unlocked_event` / `locked_event` from the lock, `succ
 `failed`), ButterflyMX's door releases (the release a door release request created).
 Runs in the server's task group, and again after a restart for attempts left unsettled.
 Of several replicas watching one attempt, the store's compare-and-set lets one settle it.
-The real-time issue replaces the poll with webhook events where the vendor sends them.
+It also listens on the bus for the door's events (webhook ingress): the matching event
+settles the attempt at once, and the poll (slower when webhooks are registered) is the
+fallback for a webhook that never comes. Every status change is published on the
+attempt's topic.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from datetime import datetime, timedelta
 
 from connectors.errors import VendorError, VendorNotFoundError
 from connectors.policy import reset_deadline, set_deadline
+from resolvers import events as bus_events
+from resolvers.bus import Event
+from resolvers.events import AttemptData, DoorEventData, attempt_topic, door_topic, payload
 from resolvers.services import ActionPolicy, Services
 from resolvers.store.clock import utcnow
 from resolvers.store.records import AttemptStatus, UnlockAttempt
@@ -47,7 +53,33 @@ async def resume_confirmations(services: Services) -> int:
     return len(pending)
 
 
+async def announce(services: Services, attempt_id: str, status: str) -> None:
+    """Publish an attempt's new status on its topic (subscriptions: `unlockAttempt`)."""
+    at = utcnow().isoformat().replace("+00:00", "Z")
+    data = AttemptData(attempt_key=attempt_id, status=status, at=at)
+    await services.bus.publish(bus_events.event(attempt_topic(attempt_id), data))
+
+
 async def confirm(services: Services, attempt_id: str) -> None:
+    attempt = await services.store.attempts.get(attempt_id)
+    if attempt is None or attempt.status not in UNSETTLED:
+        return
+    heard: asyncio.Queue[Event] = asyncio.Queue()
+    # Subscribed before the first look: an event published between the two is not lost.
+    listener = asyncio.ensure_future(_listen(services, attempt.door_key, heard))
+    try:
+        await _watch(services, attempt_id, heard)
+    finally:
+        listener.cancel()
+        await asyncio.gather(listener, return_exceptions=True)
+
+
+async def _listen(services: Services, door_key: str, heard: asyncio.Queue[Event]) -> None:
+    async for ev in services.bus.subscribe(door_topic(door_key)):
+        heard.put_nowait(ev)
+
+
+async def _watch(services: Services, attempt_id: str, heard: asyncio.Queue[Event]) -> None:
     policy, attempts = services.actions, services.store.attempts
     while True:
         attempt = await attempts.get(attempt_id)
@@ -61,8 +93,37 @@ async def confirm(services: Services, attempt_id: str) -> None:
             now = utcnow()
             if await attempts.transition(attempt.id, UNSETTLED, "TIMED_OUT", finished_at=now):
                 await _record(services, attempt, "timed_out", None)
+                await announce(services, attempt.id, "TIMED_OUT")
             return
-        await asyncio.sleep(policy.confirm_poll_s)
+        left = policy.confirm_timeout_s - (utcnow() - attempt.created_at).total_seconds()
+        wait = max(0.0, min(policy.confirm_poll_s, left + 0.05))
+        try:
+            async with asyncio.timeout(wait):
+                while True:
+                    heard_event = await heard.get()
+                    observed = _matches(attempt, payload(DoorEventData, heard_event))
+                    if observed is not None:
+                        await _settle(services, attempt, observed)
+                        return
+        except TimeoutError:
+            continue
+
+
+def _matches(attempt: UnlockAttempt, data: DoorEventData) -> Observation | None:
+    """What a door event says about this attempt, if it is the attempt's event."""
+    if attempt.vendor == "butterflymx":
+        kind, _, ident = (attempt.vendor_reference or "").partition(":")
+        if data.kind == "RELEASED" and kind == "door_release" and data.id == f"butterflymx:{ident}":
+            return Observation(True)
+        return None
+    wanted = "UNLOCKED" if attempt.action == "unlock" else "LOCKED"
+    if data.kind != wanted or data.method not in (None, "remote"):
+        return None
+    if datetime.fromisoformat(data.occurred_at) < attempt.created_at - CLOCK_SKEW:
+        return None
+    if data.status == "failed":
+        return Observation(False, "the lock reported failure")
+    return Observation(True)
 
 
 async def _look(
@@ -136,6 +197,7 @@ async def _settle(services: Services, attempt: UnlockAttempt, observed: Observat
         outcome = "failed"
     if moved:
         await _record(services, attempt, outcome, observed.detail)
+        await announce(services, attempt.id, "CONFIRMED" if observed.happened else "FAILED")
 
 
 async def _record(

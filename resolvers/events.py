@@ -66,6 +66,7 @@ class DoorEventData:
     vendor_type: str  # the vendor's own event type, e.g. "unlocked_event", "door_release.create"
     method: str | None = None  # how: "pin", "app", "qr", "panel", "manual", ...
     actor: str | None = None  # who, as the vendor names them (a tenant, a guest, a key)
+    status: str | None = None  # the vendor's outcome: "succeeded" | "failed" (RemoteLock)
 
 
 @dataclass(frozen=True, slots=True)

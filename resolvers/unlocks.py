@@ -30,7 +30,7 @@ from connectors.errors import (
 )
 from resolvers import access, doors
 from resolvers.checks import admitted_one, require
-from resolvers.confirmations import start_confirmation
+from resolvers.confirmations import announce, start_confirmation
 from resolvers.context import RequestContext
 from resolvers.doors import DoorView
 from resolvers.errors import vendor_error_code, vendor_error_message
@@ -182,6 +182,7 @@ async def _own(
     except BaseException:
         await store.idempotency.release(ctx.principal, idempotency_key)
         raise
+    await announce(ctx.services, record.id, record.status)
     view = await _send(ctx, record, door, tenant_id, idempotency_key)
     await store.idempotency.complete(ctx.principal, idempotency_key, snapshot(view))
     return view
@@ -240,6 +241,7 @@ async def _send(
     except (CircuitOpenError, VendorRateLimitedError) as exc:
         # Nothing was sent: the attempt never happened and the key may be used again.
         await store.attempts.update(record.id, status="FAILED", error_code=vendor_error_code(exc))
+        await announce(services, record.id, "FAILED")
         await store.idempotency.release(ctx.principal, idempotency_key)
         await _audit(ctx, record, "refused", None, vendor_error_code(exc))
         raise VendorRefusedError(
@@ -260,6 +262,7 @@ async def _send(
             finished_at=utcnow(),
         )
         await _audit(ctx, record, "failed", None, vendor_error_code(exc))
+        await announce(services, updated.id, updated.status)
         return attempt_view(updated)
     else:
         updated = await store.attempts.update(
@@ -267,6 +270,7 @@ async def _send(
         )
         outcome = "accepted"
     _invalidate(ctx, door)
+    await announce(services, updated.id, updated.status)
     await _audit(ctx, record, outcome, updated.vendor_reference, updated.error_code)
     start_confirmation(services, updated.id)
     return attempt_view(updated)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +36,9 @@ from connectors.tokens import TokenManager
 from resolvers.checks import ObjectChecks
 from resolvers.confirmations import resume_confirmations
 from resolvers.context import RequestContext, VendorEndpoint
+from resolvers.ingress import Ingress
 from resolvers.principals import Principal
+from resolvers.registration import register_webhooks
 from resolvers.scopes import DENY_ALL, checks_for_principal
 from resolvers.services import Services
 from resolvers.store.sql import SqlStore
@@ -55,6 +58,7 @@ from server.sse import ClientSlots, LimitedWebSockets, SSEOrHTTP
 from server.store import open_store
 from server.tracing import TracerProvider, client_trace_configs, operation_tracing, tracer_provider
 from server.vendors import build_services, shared_cache
+from server.webhooks import webhook_routes
 
 
 @dataclass
@@ -72,6 +76,7 @@ class AppState:
     redis: Redis | None = None  # the shared cache's client, when `redis_url` is set
     authenticator: Authenticator | None = None
     linking: Linking | None = None
+    ingress: Ingress | None = None
     first_tokens: dict[str, asyncio.Future[None]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -283,6 +288,7 @@ def create_app(
     state = AppState(settings=settings)
     owned_tracer = tracer is None
     state.tracer_provider = tracer if tracer is not None else tracer_provider(settings)
+    webhook_secret = settings.webhook_secret or secrets.token_hex(16)
     graphql = ConciergeGraphQL(state, checks_for)
 
     @contextlib.asynccontextmanager
@@ -320,6 +326,16 @@ def create_app(
             }
             # Attempts a previous run left unsettled are watched again, never resent.
             await resume_confirmations(state.services)
+            state.ingress = Ingress(state.services)
+            if settings.webhooks_register:
+                public = settings.public_url or f"http://{settings.host}:{settings.port}"
+                state.services.tasks.start(
+                    register_webhooks(state.services, public_url=public, secret=webhook_secret),
+                    name="register webhooks",
+                )
+                state.services.tasks.start(
+                    state.ingress.backfill_remotelock(), name="back-fill remotelock"
+                )
             with frozen_heap():
                 yield
         finally:
@@ -329,6 +345,7 @@ def create_app(
             if state.redis is not None:
                 await state.redis.aclose()
                 state.redis = None
+            state.ingress = None
             if state.store is not None:
                 await state.store.close()
                 state.store = None
@@ -374,6 +391,12 @@ def create_app(
         settings.max_body_bytes,
     )
 
+    def start_background(work: Coroutine[Any, Any, bool], name: str) -> None:
+        if state.services is None or state.services.tasks.closed:
+            work.close()  # stopping: the vendor redelivers what we did not answer for
+            return
+        state.services.tasks.start(work, name=name)
+
     app = Starlette(
         routes=[
             Route("/graphql", gate, methods=["GET", "POST"]),
@@ -383,6 +406,12 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             assets_route(),
+            *webhook_routes(
+                lambda: state.ingress,
+                start_background,
+                secret=webhook_secret,
+                max_body_bytes=settings.webhook_max_body_bytes,
+            ),
         ],
         lifespan=lifespan,
         middleware=[Middleware(RequestLogMiddleware)],

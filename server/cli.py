@@ -170,6 +170,9 @@ def _serve(args: argparse.Namespace) -> int:
     settings = load_settings(args.config).with_overrides(
         host=args.host, port=args.port, sandbox_url=args.sandbox_url
     )
+    if settings.webhooks_register is None and settings.embedded_sandbox:
+        # The demo: the embedded sandbox delivers its webhooks to us.
+        settings = settings.with_overrides(webhooks_register=True)
     from server.logs import configure_logging
     from server.vendors import check_vendor_settings, load_site_map
 

@@ -57,6 +57,8 @@ Operations: `CONCIERGE_LOG_FORMAT` (auto/json/text), `CONCIERGE_LOG_LEVEL`, `CON
 the shared cache: `CONCIERGE_REDIS_URL`, `CONCIERGE_CACHE_NAMESPACE`.
 Real time: `CONCIERGE_OCCUPANCY_POLL_S`, `CONCIERGE_CALL_POLL_S`, ... (the
 setting's name in upper case).
+Webhooks: `CONCIERGE_WEBHOOK_SECRET`, `CONCIERGE_WEBHOOK_MAX_BODY_BYTES`,
+`CONCIERGE_UNLOCK_CONFIRM_POLL_S`, `CONCIERGE_WEBHOOKS_REGISTER`, `CONCIERGE_PUBLIC_URL`.
 """
 
 from __future__ import annotations
@@ -146,6 +148,17 @@ class Settings:
     max_subscriptions_per_connection: int = 100
     max_connections_per_client: int = 500  # open WebSocket/SSE connections per client address
     keepalive_s: float = 15.0  # WebSocket ping / SSE comment interval
+    # Webhook ingress: the ButterflyMX URL token and RemoteLock X-Secret (a secret; None:
+    # a random one per process), and the largest body read.
+    webhook_secret: str | None = None
+    webhook_max_body_bytes: int = 64 * 1024
+    # Register/reconcile our webhooks with each vendor at start-up (None: off, but
+    # `concierge serve` turns it on with the embedded sandbox), at public_url (None:
+    # http://host:port).
+    webhooks_register: bool | None = None
+    public_url: str | None = None
+    # Unlock confirmation polls this often besides listening for the door's webhook event.
+    unlock_confirm_poll_s: float = 1.0
     vendors: Mapping[str, VendorSettings] = field(default_factory=dict)  # configured (real) vendors
     # Operations: logs, traces, shutdown (see README "Operations").
     log_format: str = "auto"  # auto: text in a terminal, JSON lines otherwise | json | text
@@ -210,7 +223,7 @@ def _masked(name: str, value: Any) -> Any:
     """Secrets out of `repr`: the token key, and a password inside the database URL."""
     if value is None:
         return None
-    if name in ("token_key", "jwt_secret"):
+    if name in ("token_key", "jwt_secret", "webhook_secret"):
         return "***"
     if name in ("database_url", "redis_url"):
         parts = urlsplit(str(value))
@@ -255,6 +268,8 @@ def load_settings(
     known |= {"occupancy_poll_s", "call_poll_s", "call_max_live_s"}
     known |= {"subscriber_queue", "max_subscriptions_per_connection"}
     known |= {"max_connections_per_client", "keepalive_s"}
+    known |= {"webhook_secret", "webhook_max_body_bytes", "unlock_confirm_poll_s"}
+    known |= {"webhooks_register", "public_url"}
     unknown = set(data) - known
     if unknown:
         raise SettingsError(f"unknown settings in {path}: {sorted(unknown)}")
@@ -314,6 +329,11 @@ def load_settings(
         max_subscriptions_per_connection=pick("max_subscriptions_per_connection", int),
         max_connections_per_client=pick("max_connections_per_client", int),
         keepalive_s=pick("keepalive_s", float),
+        webhook_secret=pick("webhook_secret", str),
+        webhook_max_body_bytes=pick("webhook_max_body_bytes", int),
+        unlock_confirm_poll_s=pick("unlock_confirm_poll_s", float),
+        webhooks_register=pick("webhooks_register", boolean),
+        public_url=pick("public_url", str),
     )
 
 

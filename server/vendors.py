@@ -78,6 +78,7 @@ def build_services(
         store=store,
         actions=ActionPolicy(
             confirm_timeout_s=settings.unlock_confirm_timeout_s,
+            confirm_poll_s=settings.unlock_confirm_poll_s,
             vendor_budget_s=settings.request_timeout_s,
         ),
         accounts={

@@ -15,6 +15,7 @@ from connectors.tokens import TokenStorage
 if TYPE_CHECKING:
     from resolvers.store.attempts import UnlockAttempts
     from resolvers.store.audit import AuditLog
+    from resolvers.store.cursors import IngressCursors
     from resolvers.store.idempotency import IdempotencyRecords
     from resolvers.store.keys import VisitorKeys
     from resolvers.store.webhooks import WebhookEvents
@@ -40,6 +41,11 @@ class Store(Protocol):
 
     @property
     def audit(self) -> AuditLog: ...
+
+    @property
+    def cursors(self) -> IngressCursors:
+        """Where webhook back-fill resumes, per vendor."""
+        ...
 
     async def close(self) -> None: ...
 

@@ -97,6 +97,13 @@ class UnlockAttempts(Repository):
             )
         return bool(moved.rowcount == 1)
 
+    async def by_reference(self, vendor_reference: str) -> UnlockAttempt | None:
+        """The attempt whose vendor command produced `vendor_reference` (e.g. a door release)."""
+        query = table.select().where(table.c.vendor_reference == vendor_reference).limit(1)
+        async with self._begin() as connection:
+            row = (await connection.execute(query)).first()
+        return None if row is None else _attempt(row)
+
     async def pending(self) -> list[UnlockAttempt]:
         """Attempts not yet settled (PENDING, ACCEPTED, UNKNOWN), oldest first: what the
         confirmation step picks up after a restart."""

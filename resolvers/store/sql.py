@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from resolvers.store.api_keys import ApiKeys
 from resolvers.store.attempts import UnlockAttempts
 from resolvers.store.audit import AuditLog
+from resolvers.store.cursors import IngressCursors
 from resolvers.store.engine import create_engine
 from resolvers.store.idempotency import DEFAULT_TTL_S, IdempotencyRecords
 from resolvers.store.keys import VisitorKeys
@@ -33,6 +34,7 @@ class SqlStore:
         self.audit = AuditLog(engine)
         self.api_keys = ApiKeys(engine)
         self.link_states = LinkStates(engine)
+        self.cursors = IngressCursors(engine)
 
     @classmethod
     async def open(

@@ -138,3 +138,12 @@ link_states = sa.Table(
     sa.Column("expires_at", UtcDateTime, nullable=False),
     sa.Column("used_at", UtcDateTime, nullable=True),
 )
+
+ingress_cursors = sa.Table(
+    "ingress_cursors",
+    metadata,
+    sa.Column("vendor", sa.String(50), primary_key=True),
+    sa.Column("event_id", sa.String(255), nullable=True),  # the newest event seen, if any
+    sa.Column("created_at", UtcDateTime, nullable=False),  # its vendor storage time
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)

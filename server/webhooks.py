@@ -1,0 +1,104 @@
+"""Webhook ingress routes: verify the secret, parse, answer at once, publish in the background.
+
+`/webhooks/butterflymx/<token>` (the integration URL carries our secret token) and
+`/webhooks/remotelock` (`X-Secret`); both compared in constant time by the connectors.
+A wrong secret is 401 and nothing is read further; a body over `webhook_max_body_bytes`
+413; a body we cannot parse 400; each bad delivery is logged once, without secrets.
+RemoteLock wants a 2xx within 3 s, so the store claim, the follow-up read and the publish
+run in the server's task group after the answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from connectors.butterflymx import webhooks as bmx
+from connectors.errors import VendorProtocolError
+from connectors.remotelock import webhooks as rl
+from resolvers.ingress import Ingress
+
+log = logging.getLogger(__name__)
+
+
+class BodyTooLargeError(Exception):
+    pass
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLargeError
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise BodyTooLargeError
+    return bytes(body)
+
+
+def _refused(vendor: str, status: int, reason: str) -> Response:
+    log.warning("webhook from %s refused (%d): %s", vendor, status, reason)
+    return JSONResponse({"error": reason}, status_code=status)
+
+
+def webhook_routes(
+    ingress: Callable[[], Ingress | None],
+    start: Callable[[Coroutine[Any, Any, bool], str], None],
+    *,
+    secret: str,
+    max_body_bytes: int,
+) -> list[Route]:
+    """The two routes; `ingress()` is None until the lifespan has built the services."""
+
+    async def butterflymx(request: Request) -> Response:
+        token = request.path_params["token"]
+        try:
+            bmx.verify_url_token(token, secret)
+        except bmx.WebhookVerificationError:
+            return _refused("butterflymx", 401, "unknown webhook URL")
+        try:
+            body = await _body(request, max_body_bytes)
+            parsed = bmx.parse_webhook(
+                body, url_token=token, expected_token=secret, query=dict(request.query_params)
+            )
+        except BodyTooLargeError:
+            return _refused("butterflymx", 413, f"body over {max_body_bytes} bytes")
+        except VendorProtocolError as exc:
+            return _refused("butterflymx", 400, exc.message)
+        target = ingress()
+        if target is None:
+            return JSONResponse({"error": "starting"}, status_code=503)
+        start(target.butterflymx(parsed), f"butterflymx webhook {parsed.event_id}")
+        return JSONResponse({"accepted": parsed.event_id}, status_code=202)
+
+    async def remotelock(request: Request) -> Response:
+        try:
+            rl.verify_secret(request.headers, secret)
+        except rl.WebhookVerificationError:
+            return _refused("remotelock", 401, f"missing or wrong {rl.SECRET_HEADER}")
+        try:
+            body = await _body(request, max_body_bytes)
+            form = "form" in request.headers.get("content-type", "")
+            parsed = rl.parse_webhook(
+                body, request.headers, secret=secret, content_type="form" if form else "json"
+            )
+        except BodyTooLargeError:
+            return _refused("remotelock", 413, f"body over {max_body_bytes} bytes")
+        except VendorProtocolError as exc:
+            return _refused("remotelock", 400, exc.message)
+        target = ingress()
+        if target is None:
+            return JSONResponse({"error": "starting"}, status_code=503)
+        start(target.remotelock(parsed), f"remotelock webhook {parsed.id}")
+        return JSONResponse({"accepted": parsed.id}, status_code=202)
+
+    return [
+        Route("/webhooks/butterflymx/{token}", butterflymx, methods=["GET", "POST"]),
+        Route("/webhooks/remotelock", remotelock, methods=["POST"]),
+    ]
