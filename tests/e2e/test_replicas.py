@@ -1,19 +1,26 @@
-"""Two server processes share one PostgreSQL: an unlock retried across both is sent once."""
+"""Two server processes share one PostgreSQL (an unlock retried across both is sent once)
+and one Redis (a webhook one receives reaches the other's subscribers)."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 from pathlib import Path
 
 import aiohttp
 import pytest
 from cryptography.fernet import Fernet
+from gql import Client, GraphQLRequest
+from gql.transport.websockets import WebsocketsTransport
 
 from tests.conftest import RunningSandbox
 from tests.e2e.replicas import replica
 from tests.resolvers.store.conftest import fresh_postgres_database
-from tests.schema.graphs import Graph
+from tests.schema.graphs import Graph, building_of
+from tests.server.test_operations import REMOTELOCK_DOOR as REMOTELOCK_DOORS
 from tests.server.test_unlock_store import _door, _unlock, _unlocks
+from tests.server.test_webhooks import _post, _unlocked
 
 
 @pytest.mark.requires_postgres
@@ -34,3 +41,41 @@ async def test_twenty_retries_across_two_processes_on_postgresql_send_one_unlock
     assert await _unlocks(sandbox) == 1
     assert all(a == answers[0] for a in answers)
     assert answers[0]["__typename"] == "UnlockDoorSuccess"
+
+
+@pytest.mark.requires_redis
+async def test_a_webhook_posted_to_one_process_reaches_a_subscriber_on_the_other(
+    sandbox: RunningSandbox, http: aiohttp.ClientSession, tmp_path: Path
+) -> None:
+    redis_url = "redis://127.0.0.1:6379/13"  # a database of its own: topics are global
+    shared = {"redis_url": redis_url, "webhook_secret": "e2e-webhook-secret"}
+    async with (
+        replica(http, sandbox.control_url, tmp_path / "a", **shared) as one,
+        replica(http, sandbox.control_url, tmp_path / "b", **shared) as two,
+    ):
+        doors = building_of(await Graph(one, http).query(REMOTELOCK_DOORS))["doors"]
+        door = doors[0]["id"]
+        lock = base64.b64decode(door).decode().rsplit(":", 1)[-1]
+        transport = WebsocketsTransport(
+            url=two.replace("http", "ws") + "/graphql",
+            subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+        )
+        async with Client(transport=transport) as session:
+            request = GraphQLRequest(
+                "subscription($door: ID!) { doorEvents(doorId: $door) { id kind door { id } } }",
+                variable_values={"door": door},
+            )
+            stream = session.subscribe(request)
+            first = asyncio.ensure_future(anext(stream))
+            await asyncio.sleep(1.0)  # the subscription reaches replica two's bus
+            body = json.dumps(_unlocked("e2e-across-replicas", lock)).encode()
+            assert (
+                await _post(http, f"{one}/webhooks/remotelock", body, "e2e-webhook-secret") == 202
+            )
+            event = (await asyncio.wait_for(first, timeout=10))["doorEvents"]
+            await stream.aclose()
+    assert event == {
+        "id": "remotelock:e2e-across-replicas",
+        "kind": "UNLOCKED",
+        "door": {"id": door},
+    }
