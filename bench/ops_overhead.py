@@ -13,10 +13,10 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import server.app as appmod
-from sandbox.app import Sandbox
-from sandbox.dataset import DatasetSpec
-from server.settings import Settings
+import concierge.server.app as appmod
+from concierge.sandbox.app import Sandbox
+from concierge.sandbox.dataset import DatasetSpec
+from concierge.server.settings import Settings
 from tests.conftest import running_server
 
 QUERY = """query D($id: ID!) { node(id: $id) { ... on Building { name units(first: 1000) {

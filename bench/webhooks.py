@@ -81,9 +81,9 @@ def _pct(values: list[float], p: float) -> float:
 async def run(args: argparse.Namespace) -> None:
     import uvicorn
 
-    from resolvers.events import door_topic
-    from server.app import create_app
-    from server.settings import Settings
+    from concierge.resolvers.events import door_topic
+    from concierge.server.app import create_app
+    from concierge.server.settings import Settings
 
     data = tempfile.mkdtemp(prefix="bench-webhooks-")
     app = create_app(Settings(demo_activity_s=0, webhook_secret=SECRET, data_dir=data))

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from connectors.errors import CircuitOpenError
+from concierge.connectors.errors import CircuitOpenError
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from connectors.http import Response, VendorHTTP
-from connectors.tokens import TokenManager
+from concierge.connectors.http import Response, VendorHTTP
+from concierge.connectors.tokens import TokenManager
 
 Params = list[tuple[str, str]]
 

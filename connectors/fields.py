@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Self
 
-from connectors.errors import VendorProtocolError
+from concierge.connectors.errors import VendorProtocolError
 
 _MISSING = object()
 

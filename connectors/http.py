@@ -24,8 +24,8 @@ import orjson
 from multidict import CIMultiDictProxy
 from yarl import URL
 
-from connectors.breaker import CircuitBreaker
-from connectors.errors import (
+from concierge.connectors.breaker import CircuitBreaker
+from concierge.connectors.errors import (
     CircuitOpenError,
     FieldError,
     VendorAuthError,
@@ -38,9 +38,15 @@ from connectors.errors import (
     VendorTimeoutError,
     VendorUnavailableError,
 )
-from connectors.policy import DEFAULT_RETRY, DEFAULT_TIMEOUTS, RetryPolicy, Timeouts, remaining
-from connectors.ratelimit import RateLimiter
-from connectors.tokens import TokenManager
+from concierge.connectors.policy import (
+    DEFAULT_RETRY,
+    DEFAULT_TIMEOUTS,
+    RetryPolicy,
+    Timeouts,
+    remaining,
+)
+from concierge.connectors.ratelimit import RateLimiter
+from concierge.connectors.tokens import TokenManager
 
 log = logging.getLogger(__name__)
 

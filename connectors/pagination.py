@@ -12,7 +12,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from connectors.errors import VendorProtocolError
+from concierge.connectors.errors import VendorProtocolError
 
 T = TypeVar("T")
 C = TypeVar("C", bound=Hashable)

@@ -20,7 +20,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from connectors.errors import VendorAuthError, VendorError
+from concierge.connectors.errors import VendorAuthError, VendorError
 
 log = logging.getLogger(__name__)
 

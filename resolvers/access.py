@@ -12,14 +12,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from connectors.butterflymx.buildings import Building
-from connectors.butterflymx.me import Me
-from connectors.butterflymx.people import V4Tenant
-from connectors.butterflymx.units import Unit
-from connectors.errors import VendorError
-from resolvers.context import RequestContext
-from resolvers.doors import BuildingDoors, DoorView, doors_of_unit, lost_doors
-from resolvers.ids import vendor_ids
+from concierge.connectors.butterflymx.buildings import Building
+from concierge.connectors.butterflymx.me import Me
+from concierge.connectors.butterflymx.people import V4Tenant
+from concierge.connectors.butterflymx.units import Unit
+from concierge.connectors.errors import VendorError
+from concierge.resolvers.context import RequestContext
+from concierge.resolvers.doors import BuildingDoors, DoorView, doors_of_unit, lost_doors
+from concierge.resolvers.ids import vendor_ids
 
 
 @dataclass(frozen=True, slots=True)

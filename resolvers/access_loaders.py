@@ -15,16 +15,16 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from connectors.butterflymx.buildings import Building
-from connectors.butterflymx.doors import AccessPoint, V4Device
-from connectors.butterflymx.people import V4Tenant
-from connectors.butterflymx.units import Unit
-from connectors.errors import VendorError
-from connectors.remotelock.doors import Device as RemoteLockDevice
-from resolvers import doors
-from resolvers.batching import grouped, index, keyed, pick
-from resolvers.doors import BuildingDoors, DoorView
-from resolvers.services import Services
+from concierge.connectors.butterflymx.buildings import Building
+from concierge.connectors.butterflymx.doors import AccessPoint, V4Device
+from concierge.connectors.butterflymx.people import V4Tenant
+from concierge.connectors.butterflymx.units import Unit
+from concierge.connectors.errors import VendorError
+from concierge.connectors.remotelock.doors import Device as RemoteLockDevice
+from concierge.resolvers import doors
+from concierge.resolvers.batching import grouped, index, keyed, pick
+from concierge.resolvers.doors import BuildingDoors, DoorView
+from concierge.resolvers.services import Services
 
 
 class AccessLoaders:

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from connectors.butterflymx.calls import Call
-from connectors.butterflymx.events import DoorRelease
-from connectors.butterflymx.keys import Keychain
-from connectors.errors import VendorNotFoundError
-from connectors.remotelock.people import AccessPerson
-from resolvers.context import RequestContext
-from resolvers.ids import vendor_id, vendor_ids
+from concierge.connectors.butterflymx.calls import Call
+from concierge.connectors.butterflymx.events import DoorRelease
+from concierge.connectors.butterflymx.keys import Keychain
+from concierge.connectors.errors import VendorNotFoundError
+from concierge.connectors.remotelock.people import AccessPerson
+from concierge.resolvers.context import RequestContext
+from concierge.resolvers.ids import vendor_id, vendor_ids
 
 R = TypeVar("R")
 V = TypeVar("V")

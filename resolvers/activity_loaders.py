@@ -12,12 +12,12 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from connectors.butterflymx.calls import Call
-from connectors.butterflymx.events import DoorRelease
-from connectors.butterflymx.keys import Keychain
-from connectors.remotelock.people import AccessPerson
-from resolvers.batching import grouped, pick
-from resolvers.services import Services
+from concierge.connectors.butterflymx.calls import Call
+from concierge.connectors.butterflymx.events import DoorRelease
+from concierge.connectors.butterflymx.keys import Keychain
+from concierge.connectors.remotelock.people import AccessPerson
+from concierge.resolvers.batching import grouped, pick
+from concierge.resolvers.services import Services
 
 ALL_STATUSES = ["current", "upcoming", "expired", "deactivated"]
 

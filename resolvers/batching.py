@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from resolvers.cache import Kind, VendorCache
+from concierge.resolvers.cache import Kind, VendorCache
 
 R = TypeVar("R")
 

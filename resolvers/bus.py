@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
     from redis.asyncio.client import PubSub
 
-    from resolvers.tasks import BackgroundTasks
+    from concierge.resolvers.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ def require(checks: ObjectChecks, action: str) -> None:
     when the principal behind `checks` was not granted it (an integration's capabilities)."""
     may = getattr(checks, "may", None)
     if may is not None and not may(action):
-        from resolvers.outcomes import NotPermittedError
+        from concierge.resolvers.outcomes import NotPermittedError
 
         raise NotPermittedError(f"This credential is not allowed to {action}.")
 

@@ -18,14 +18,20 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from connectors.errors import VendorError, VendorNotFoundError
-from connectors.policy import reset_deadline, set_deadline
-from resolvers import events as bus_events
-from resolvers.bus import Event
-from resolvers.events import AttemptData, DoorEventData, attempt_topic, door_topic, payload
-from resolvers.services import ActionPolicy, Services
-from resolvers.store.clock import utcnow
-from resolvers.store.records import AttemptStatus, UnlockAttempt
+from concierge.connectors.errors import VendorError, VendorNotFoundError
+from concierge.connectors.policy import reset_deadline, set_deadline
+from concierge.resolvers import events as bus_events
+from concierge.resolvers.bus import Event
+from concierge.resolvers.events import (
+    AttemptData,
+    DoorEventData,
+    attempt_topic,
+    door_topic,
+    payload,
+)
+from concierge.resolvers.services import ActionPolicy, Services
+from concierge.resolvers.store.clock import utcnow
+from concierge.resolvers.store.records import AttemptStatus, UnlockAttempt
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,12 @@ from contextvars import Token
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from connectors.policy import reset_deadline, set_deadline
-from resolvers.access_loaders import AccessLoaders
-from resolvers.activity_loaders import ActivityLoaders
-from resolvers.checks import ADMIT_ALL, ObjectChecks
-from resolvers.occupancy_loaders import OccupancyLoaders
-from resolvers.services import Services
+from concierge.connectors.policy import reset_deadline, set_deadline
+from concierge.resolvers.access_loaders import AccessLoaders
+from concierge.resolvers.activity_loaders import ActivityLoaders
+from concierge.resolvers.checks import ADMIT_ALL, ObjectChecks
+from concierge.resolvers.occupancy_loaders import OccupancyLoaders
+from concierge.resolvers.services import Services
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.errors import VendorError
-from resolvers.tasks import BackgroundTasks
+from concierge.connectors.errors import VendorError
+from concierge.resolvers.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from connectors.butterflymx.doors import AccessPoint, V4Device
-from connectors.errors import VendorError
-from connectors.remotelock.doors import Device as RemoteLockDevice
-from resolvers.errors import Partial
-from resolvers.sitemap import SiteMap
+from concierge.connectors.butterflymx.doors import AccessPoint, V4Device
+from concierge.connectors.errors import VendorError
+from concierge.connectors.remotelock.doors import Device as RemoteLockDevice
+from concierge.resolvers.errors import Partial
+from concierge.resolvers.sitemap import SiteMap
 
 if TYPE_CHECKING:
-    from resolvers.context import RequestContext
+    from concierge.resolvers.context import RequestContext
 
 # Node-id prefixes: ButterflyMX numbers access points and devices separately.
 ACCESS_POINT = "butterflymx.access_point"

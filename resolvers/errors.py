@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from connectors.errors import VendorError
+from concierge.connectors.errors import VendorError
 
 __all__ = ["Partial", "VendorError", "describe", "vendor_error_extensions", "vendor_error_message"]
 

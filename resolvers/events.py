@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any, TypeVar
 
-from resolvers.bus import Event
+from concierge.resolvers.bus import Event
 
 # One vocabulary of door events across vendors (GraphQL enum `DoorEventKind`).
 DOOR_EVENT_KINDS = (

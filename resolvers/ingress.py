@@ -16,10 +16,14 @@ from datetime import UTC, datetime, timedelta
 
 from cachetools import LRUCache
 
-from connectors.butterflymx.webhooks import CallStatusChanged, DoorReleaseCreated, WebhookEvent
-from connectors.errors import VendorError
-from connectors.remotelock.events import CredentialEvent, Event
-from resolvers.events import (
+from concierge.connectors.butterflymx.webhooks import (
+    CallStatusChanged,
+    DoorReleaseCreated,
+    WebhookEvent,
+)
+from concierge.connectors.errors import VendorError
+from concierge.connectors.remotelock.events import CredentialEvent, Event
+from concierge.resolvers.events import (
     CallEventData,
     DoorEventData,
     building_calls_topic,
@@ -28,7 +32,7 @@ from resolvers.events import (
     door_topic,
     event,
 )
-from resolvers.services import Services
+from concierge.resolvers.services import Services
 
 log = logging.getLogger(__name__)
 CURSOR_EVERY_S = 1.0

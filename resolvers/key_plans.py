@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from resolvers import access, doors
-from resolvers.access import TenantView, UnitView
-from resolvers.checks import admitted_one
-from resolvers.context import RequestContext
-from resolvers.key_vendors import KeyPlan
-from resolvers.outcomes import DoorNotCapableError, InvalidInputError, NotFoundError
-from resolvers.schedules import (
+from concierge.resolvers import access, doors
+from concierge.resolvers.access import TenantView, UnitView
+from concierge.resolvers.checks import admitted_one
+from concierge.resolvers.context import RequestContext
+from concierge.resolvers.key_vendors import KeyPlan
+from concierge.resolvers.outcomes import DoorNotCapableError, InvalidInputError, NotFoundError
+from concierge.resolvers.schedules import (
     KeySchedule,
     building_zone,
     check_pin,
@@ -20,7 +20,7 @@ from resolvers.schedules import (
     split_recipients,
     window,
 )
-from resolvers.store.clock import utcnow
+from concierge.resolvers.store.clock import utcnow
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from connectors.errors import VendorError, VendorNotFoundError
-from resolvers.context import RequestContext
-from resolvers.errors import vendor_error_message
-from resolvers.outcomes import PinConflictError, VendorRefusedError
-from resolvers.schedules import KeySchedule, overlaps
-from resolvers.store.records import Credential
+from concierge.connectors.errors import VendorError, VendorNotFoundError
+from concierge.resolvers.context import RequestContext
+from concierge.resolvers.errors import vendor_error_message
+from concierge.resolvers.outcomes import PinConflictError, VendorRefusedError
+from concierge.resolvers.schedules import KeySchedule, overlaps
+from concierge.resolvers.store.records import Credential
 
 log = logging.getLogger(__name__)
 HOLDING_PINS = ["current", "upcoming", "expired"]  # expired guests keep their PINs

@@ -14,24 +14,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from connectors.errors import VendorError
-from resolvers import access
-from resolvers.access import TenantView
-from resolvers.checks import admitted_one, require
-from resolvers.context import RequestContext
-from resolvers.errors import vendor_error_message
-from resolvers.key_plans import IssueRequest, plan_key, tenant_of
-from resolvers.key_vendors import check_pin_conflicts, create, revoke
-from resolvers.outcomes import (
+from concierge.connectors.errors import VendorError
+from concierge.resolvers import access
+from concierge.resolvers.access import TenantView
+from concierge.resolvers.checks import admitted_one, require
+from concierge.resolvers.context import RequestContext
+from concierge.resolvers.errors import vendor_error_message
+from concierge.resolvers.key_plans import IssueRequest, plan_key, tenant_of
+from concierge.resolvers.key_vendors import check_pin_conflicts, create, revoke
+from concierge.resolvers.outcomes import (
     IdempotencyConflictError,
     InvalidInputError,
     NotFoundError,
     UnfinishedError,
     VendorRefusedError,
 )
-from resolvers.schedules import KeySchedule, check_pin
-from resolvers.store.records import VisitorKey
-from resolvers.unlocks import MAX_KEY_LENGTH
+from concierge.resolvers.schedules import KeySchedule, check_pin
+from concierge.resolvers.store.records import VisitorKey
+from concierge.resolvers.unlocks import MAX_KEY_LENGTH
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,17 +23,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 import orjson
 from cachetools import TTLCache
 
-from connectors.errors import VendorError, VendorRateLimitedError
-from connectors.policy import set_deadline
-from resolvers.bus import REDIS_TIMEOUT_S, Event, EventBus
-from resolvers.events import CallEventData, OccupancyData, call_topic, occupancy_topic
-from resolvers.ids import vendor_id
-from resolvers.tasks import BackgroundTasks
+from concierge.connectors.errors import VendorError, VendorRateLimitedError
+from concierge.connectors.policy import set_deadline
+from concierge.resolvers.bus import REDIS_TIMEOUT_S, Event, EventBus
+from concierge.resolvers.events import CallEventData, OccupancyData, call_topic, occupancy_topic
+from concierge.resolvers.ids import vendor_id
+from concierge.resolvers.tasks import BackgroundTasks
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-    from resolvers.services import Services
+    from concierge.resolvers.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +250,7 @@ def now_iso() -> str:
 
 def occupancy_poll(services: Services, kind: str, key: str, capacity: int | None) -> Poll:
     """Butlr's current occupancy of one room or space (one reporting call)."""
-    from resolvers.occupancy import occupancy_view
+    from concierge.resolvers.occupancy import occupancy_view
 
     butlr_id = vendor_id(key)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Any
 
-from resolvers import access, activity, doors, keys, occupancy, unlocks
-from resolvers.context import RequestContext
+from concierge.resolvers import access, activity, doors, keys, occupancy, unlocks
+from concierge.resolvers.context import RequestContext
 
 Lookup = Callable[[RequestContext, list[str]], Awaitable[Sequence[Any]]]
 

@@ -7,13 +7,13 @@ import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from connectors.butlr.occupancy import RoomOccupancy
-from connectors.butlr.rooms import Room
-from connectors.butlr.sensors import Hive, Sensor
-from connectors.butlr.spaces import Space
-from connectors.butlr.zones import Zone
-from resolvers.context import RequestContext
-from resolvers.ids import vendor_ids
+from concierge.connectors.butlr.occupancy import RoomOccupancy
+from concierge.connectors.butlr.rooms import Room
+from concierge.connectors.butlr.sensors import Hive, Sensor
+from concierge.connectors.butlr.spaces import Space
+from concierge.connectors.butlr.zones import Zone
+from concierge.resolvers.context import RequestContext
+from concierge.resolvers.ids import vendor_ids
 
 # A sample older than this is reported as STALE.
 FRESH_FOR = timedelta(minutes=3)

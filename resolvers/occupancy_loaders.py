@@ -15,14 +15,14 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
-from connectors.butlr.occupancy import RoomOccupancy
-from connectors.butlr.rooms import Room
-from connectors.butlr.sensors import Hive, Sensor
-from connectors.butlr.spaces import Space
-from connectors.butlr.zones import Zone
-from connectors.errors import VendorNotFoundError
-from resolvers.batching import grouped, keyed, pick
-from resolvers.services import Services
+from concierge.connectors.butlr.occupancy import RoomOccupancy
+from concierge.connectors.butlr.rooms import Room
+from concierge.connectors.butlr.sensors import Hive, Sensor
+from concierge.connectors.butlr.spaces import Space
+from concierge.connectors.butlr.zones import Zone
+from concierge.connectors.errors import VendorNotFoundError
+from concierge.resolvers.batching import grouped, keyed, pick
+from concierge.resolvers.services import Services
 
 
 class OccupancyLoaders:

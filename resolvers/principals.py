@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from resolvers.access import BuildingView, TenantView, UnitView
-from resolvers.activity import AccessGuestView, CallView, DoorReleaseView, KeychainView
-from resolvers.doors import DoorView
-from resolvers.keys import VisitorKeyView
-from resolvers.occupancy import RoomView, SensorView, SpaceView
-from resolvers.sitemap import SiteMap
-from resolvers.store.records import VisitorKey
-from resolvers.unlocks import AttemptView
+from concierge.resolvers.access import BuildingView, TenantView, UnitView
+from concierge.resolvers.activity import AccessGuestView, CallView, DoorReleaseView, KeychainView
+from concierge.resolvers.doors import DoorView
+from concierge.resolvers.keys import VisitorKeyView
+from concierge.resolvers.occupancy import RoomView, SensorView, SpaceView
+from concierge.resolvers.sitemap import SiteMap
+from concierge.resolvers.store.records import VisitorKey
+from concierge.resolvers.unlocks import AttemptView
 
 Role = Literal["admin", "operator", "integration", "tenant", "demo"]
 ROLES: tuple[Role, ...] = ("admin", "operator", "integration", "tenant", "demo")

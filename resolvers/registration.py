@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import logging
 
-from connectors.errors import VendorError
-from resolvers.services import Services
+from concierge.connectors.errors import VendorError
+from concierge.resolvers.services import Services
 
 log = logging.getLogger(__name__)
 

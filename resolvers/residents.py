@@ -8,9 +8,9 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
-from connectors.errors import VendorAuthError
-from connectors.tokens import TokenSet
-from resolvers.store.tokens import SqlTokenStorage
+from concierge.connectors.errors import VendorAuthError
+from concierge.connectors.tokens import TokenSet
+from concierge.resolvers.store.tokens import SqlTokenStorage
 
 log = logging.getLogger(__name__)
 

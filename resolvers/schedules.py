@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from resolvers.outcomes import InvalidInputError, InvalidScheduleError
+from concierge.resolvers.outcomes import InvalidInputError, InvalidScheduleError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")

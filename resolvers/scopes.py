@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from resolvers import access
-from resolvers.checks import ADMIT_ALL, ObjectChecks
-from resolvers.context import RequestContext
-from resolvers.principals import Principal, PrincipalChecks
+from concierge.resolvers import access
+from concierge.resolvers.checks import ADMIT_ALL, ObjectChecks
+from concierge.resolvers.context import RequestContext
+from concierge.resolvers.principals import Principal, PrincipalChecks
 
 
 class DenyAll:

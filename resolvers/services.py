@@ -7,18 +7,18 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from resolvers.bus import EventBus, LocalBus
-from resolvers.cache import VendorCache
-from resolvers.coordinators import Coordinators
-from resolvers.live import Leases, LivePolicy, LocalLeases, Pollers
-from resolvers.sitemap import SiteMap
-from resolvers.store import Store
-from resolvers.tasks import BackgroundTasks
+from concierge.resolvers.bus import EventBus, LocalBus
+from concierge.resolvers.cache import VendorCache
+from concierge.resolvers.coordinators import Coordinators
+from concierge.resolvers.live import Leases, LivePolicy, LocalLeases, Pollers
+from concierge.resolvers.sitemap import SiteMap
+from concierge.resolvers.store import Store
+from concierge.resolvers.tasks import BackgroundTasks
 
 if TYPE_CHECKING:
-    from connectors.butlr.client import ButlrClient
-    from connectors.butterflymx.client import ButterflyMXClient
-    from connectors.remotelock.client import RemoteLockClient
+    from concierge.connectors.butlr.client import ButlrClient
+    from concierge.connectors.butterflymx.client import ButterflyMXClient
+    from concierge.connectors.remotelock.client import RemoteLockClient
 
 
 RENEWAL_BACKOFF_S = 10.0

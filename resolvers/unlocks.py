@@ -21,21 +21,21 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from connectors.errors import (
+from concierge.connectors.errors import (
     CircuitOpenError,
     VendorError,
     VendorProtocolError,
     VendorRateLimitedError,
     VendorTimeoutError,
 )
-from resolvers import access, doors
-from resolvers.checks import admitted_one, require
-from resolvers.confirmations import announce, start_confirmation
-from resolvers.context import RequestContext
-from resolvers.doors import DoorView
-from resolvers.errors import vendor_error_code, vendor_error_message
-from resolvers.ids import vendor_id
-from resolvers.outcomes import (
+from concierge.resolvers import access, doors
+from concierge.resolvers.checks import admitted_one, require
+from concierge.resolvers.confirmations import announce, start_confirmation
+from concierge.resolvers.context import RequestContext
+from concierge.resolvers.doors import DoorView
+from concierge.resolvers.errors import vendor_error_code, vendor_error_message
+from concierge.resolvers.ids import vendor_id
+from concierge.resolvers.outcomes import (
     DoorNotCapableError,
     DoorOfflineError,
     IdempotencyConflictError,
@@ -45,9 +45,9 @@ from resolvers.outcomes import (
     UnfinishedError,
     VendorRefusedError,
 )
-from resolvers.store.clock import utcnow
-from resolvers.store.errors import StoreUnavailableError
-from resolvers.store.records import UnlockAttempt
+from concierge.resolvers.store.clock import utcnow
+from concierge.resolvers.store.errors import StoreUnavailableError
+from concierge.resolvers.store.records import UnlockAttempt
 
 ATTEMPT_NAMESPACE = uuid.UUID("6f1c7a52-3f0e-4d5e-9a57-1f6b2c0d9e41")
 MAX_KEY_LENGTH = 255

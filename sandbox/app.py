@@ -9,15 +9,15 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.butlr import ButlrSim
-from sandbox.butterflymx import ButterflyMXSim
-from sandbox.clock import Clock, iso_z
-from sandbox.control import build_control_app
-from sandbox.dataset import DatasetSpec, build_world
-from sandbox.instrumentation import Instruments
-from sandbox.remotelock import RemoteLockSim
-from sandbox.vendor import SimContext, VendorSim
-from sandbox.webhooks import WebhookDispatcher
+from concierge.sandbox.butlr import ButlrSim
+from concierge.sandbox.butterflymx import ButterflyMXSim
+from concierge.sandbox.clock import Clock, iso_z
+from concierge.sandbox.control import build_control_app
+from concierge.sandbox.dataset import DatasetSpec, build_world
+from concierge.sandbox.instrumentation import Instruments
+from concierge.sandbox.remotelock import RemoteLockSim
+from concierge.sandbox.vendor import SimContext, VendorSim
+from concierge.sandbox.webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
 

@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from sandbox.instrumentation import FaultSettings
-from sandbox.vendor import ScenarioError
+from concierge.sandbox.instrumentation import FaultSettings
+from concierge.sandbox.vendor import ScenarioError
 
 if TYPE_CHECKING:
-    from sandbox.app import Sandbox
+    from concierge.sandbox.app import Sandbox
 
 SANDBOX_KEY = web.AppKey("sandbox", object)
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sandbox.clock import Clock
+from concierge.sandbox.clock import Clock
 
 TokenFactory = Callable[[str, float], str]
 """Builds an access token string from (subject, issued_at); vendors give tokens their own look."""

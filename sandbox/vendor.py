@@ -16,10 +16,10 @@ from typing import Any, ClassVar
 
 from aiohttp import web
 
-from sandbox.clock import Clock
-from sandbox.dataset import World
-from sandbox.oauth import TokenStore
-from sandbox.webhooks import WebhookDispatcher
+from concierge.sandbox.clock import Clock
+from concierge.sandbox.dataset import World
+from concierge.sandbox.oauth import TokenStore
+from concierge.sandbox.webhooks import WebhookDispatcher
 
 Scenario = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 """A scenario trigger: JSON parameters in, a JSON description of what happened out.

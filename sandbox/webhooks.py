@@ -19,7 +19,7 @@ from typing import Any
 
 import aiohttp
 
-from sandbox.clock import Clock
+from concierge.sandbox.clock import Clock
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """The Strawberry schema; `schema.graphql` beside this file is its checked-in SDL snapshot."""
 
-from schema.root import schema
+from concierge.schema.root import schema
 
 __all__ = ["schema"]

@@ -10,18 +10,18 @@ import strawberry
 import strawberry.federation
 from strawberry import relay
 
-from resolvers import access, activity, doors, keys, occupancy
-from resolvers.access import BuildingView, PanelView, TenantView, UnitView
-from schema.activity import Call, CallType, DoorRelease, Keychain
-from schema.context import Info, selected_names, value_of
-from schema.doors import Door, DoorKind, VendorName
-from schema.execution import prefilled
-from schema.federation import Entity
-from schema.graph import NodeType, objects, one
-from schema.keys import VisitorKey
+from concierge.resolvers import access, activity, doors, keys, occupancy
+from concierge.resolvers.access import BuildingView, PanelView, TenantView, UnitView
+from concierge.schema.activity import Call, CallType, DoorRelease, Keychain
+from concierge.schema.context import Info, selected_names, value_of
+from concierge.schema.doors import Door, DoorKind, VendorName
+from concierge.schema.execution import prefilled
+from concierge.schema.federation import Entity
+from concierge.schema.graph import NodeType, objects, one
+from concierge.schema.keys import VisitorKey
 
 if TYPE_CHECKING:
-    from schema.occupancy import Space
+    from concierge.schema.occupancy import Space
 
 
 @strawberry.type(description="A postal address.")
@@ -230,8 +230,8 @@ class Building(Entity, relay.Node):
     @strawberry.field(description="The building's Butlr spaces (null when Butlr cannot answer).")
     async def spaces(
         self, info: Info
-    ) -> list[Annotated[Space, strawberry.lazy("schema.occupancy")]] | None:
-        from schema.occupancy import Space
+    ) -> list[Annotated[Space, strawberry.lazy("concierge.schema.occupancy")]] | None:
+        from concierge.schema.occupancy import Space
 
         views = await occupancy.building_spaces(
             info.context, self.view.id, "occupancy" in selected_names(info)

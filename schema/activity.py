@@ -8,14 +8,14 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 
-from resolvers.activity import (
+from concierge.resolvers.activity import (
     AccessGuestView,
     CallView,
     DoorReleaseView,
     KeychainView,
     VirtualKeyView,
 )
-from schema.graph import NodeType
+from concierge.schema.graph import NodeType
 
 
 @strawberry.enum(description="How an intercom call reaches the resident.")

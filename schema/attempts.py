@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
-from resolvers import access, doors
-from resolvers.unlocks import AttemptView
-from schema.context import Info
-from schema.doors import Door, VendorName
-from schema.graph import NodeType, one
+from concierge.resolvers import access, doors
+from concierge.resolvers.unlocks import AttemptView
+from concierge.schema.context import Info
+from concierge.schema.doors import Door, VendorName
+from concierge.schema.graph import NodeType, one
 
 if TYPE_CHECKING:
-    from schema.access import Tenant
+    from concierge.schema.access import Tenant
 
 
 @strawberry.enum(description="What was asked of the door.")
@@ -61,8 +61,8 @@ class UnlockAttempt(NodeType, relay.Node):
     @strawberry.field(description="The tenant on whose behalf the door was opened.")
     async def tenant(
         self, info: Info
-    ) -> Annotated[Tenant, strawberry.lazy("schema.access")] | None:
-        from schema.access import Tenant
+    ) -> Annotated[Tenant, strawberry.lazy("concierge.schema.access")] | None:
+        from concierge.schema.access import Tenant
 
         return one(info, Tenant, await access.tenant(info.context, self.view.tenant_key))
 

@@ -23,7 +23,7 @@ from graphql.pyutils import Path
 from strawberry import Schema
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from schema.limits import (
+from concierge.schema.limits import (
     OPERATION_TIMEOUT,
     RESULT_TOO_LARGE,
     LimitError,

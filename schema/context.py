@@ -7,8 +7,13 @@ from typing import Any
 from graphql import FieldNode, FragmentSpreadNode, GraphQLError
 from strawberry.types import Info as StrawberryInfo
 
-from resolvers.context import RequestContext
-from resolvers.errors import Partial, VendorError, vendor_error_extensions, vendor_error_message
+from concierge.resolvers.context import RequestContext
+from concierge.resolvers.errors import (
+    Partial,
+    VendorError,
+    vendor_error_extensions,
+    vendor_error_message,
+)
 
 Info = StrawberryInfo[RequestContext, None]
 

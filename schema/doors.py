@@ -9,15 +9,15 @@ import strawberry
 import strawberry.federation
 from strawberry import relay
 
-from resolvers import access, activity
-from resolvers.doors import DoorView
-from schema.activity import AccessGuest
-from schema.context import Info
-from schema.federation import Entity
-from schema.graph import objects, one
+from concierge.resolvers import access, activity
+from concierge.resolvers.doors import DoorView
+from concierge.schema.activity import AccessGuest
+from concierge.schema.context import Info
+from concierge.schema.federation import Entity
+from concierge.schema.graph import objects, one
 
 if TYPE_CHECKING:
-    from schema.access import Building, Unit
+    from concierge.schema.access import Building, Unit
 
 
 @strawberry.enum(description="The vendor that owns an object.")
@@ -72,14 +72,16 @@ class Door(Entity, relay.Node):
     @strawberry.field
     async def building(
         self, info: Info
-    ) -> Annotated[Building, strawberry.lazy("schema.access")] | None:
-        from schema.access import Building
+    ) -> Annotated[Building, strawberry.lazy("concierge.schema.access")] | None:
+        from concierge.schema.access import Building
 
         return one(info, Building, await access.building(info.context, self.view.building_id))
 
     @strawberry.field
-    async def unit(self, info: Info) -> Annotated[Unit, strawberry.lazy("schema.access")] | None:
-        from schema.access import Unit
+    async def unit(
+        self, info: Info
+    ) -> Annotated[Unit, strawberry.lazy("concierge.schema.access")] | None:
+        from concierge.schema.access import Unit
 
         return one(info, Unit, await access.unit(info.context, self.view.unit_id))
 

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from resolvers.context import RequestContext
-from resolvers.errors import describe
+from concierge.resolvers.context import RequestContext
+from concierge.resolvers.errors import describe
 
 log = logging.getLogger(__name__)
 

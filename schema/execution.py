@@ -39,7 +39,7 @@ from strawberry.relay.utils import to_base64
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 
-from schema.budget import BoundedExecutionContext
+from concierge.schema.budget import BoundedExecutionContext
 
 DEFINITION = "strawberry-definition"  # where Strawberry keeps its own object on graphql-core's
 PREFILLED = "concierge-prefilled"  # field metadata: the attribute a parent may fill in

@@ -6,8 +6,8 @@ from typing import Any
 
 from strawberry import relay
 
-from schema.context import Info
-from schema.graph import NodeType
+from concierge.schema.context import Info
+from concierge.schema.graph import NodeType
 
 
 class Entity(NodeType):

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol, Self, TypeVar
 
-from resolvers import nodes
-from resolvers.checks import admitted, admitted_one
-from schema.context import Info, selected_names
+from concierge.resolvers import nodes
+from concierge.resolvers.checks import admitted, admitted_one
+from concierge.schema.context import Info, selected_names
 
 V_contra = TypeVar("V_contra", contravariant=True)
 

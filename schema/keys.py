@@ -9,18 +9,18 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
-from resolvers import access, keys
-from resolvers.key_plans import IssueRequest
-from resolvers.keys import CredentialView, VisitorKeyView
-from resolvers.outcomes import ActionError, InvalidInputError
-from schema.context import Info
-from schema.doors import VendorName
-from schema.graph import NodeType, one
-from schema.results import KeyErrors, error_of
-from schema.schedules import KeyScheduleInfo, ScheduleInput
+from concierge.resolvers import access, keys
+from concierge.resolvers.key_plans import IssueRequest
+from concierge.resolvers.keys import CredentialView, VisitorKeyView
+from concierge.resolvers.outcomes import ActionError, InvalidInputError
+from concierge.schema.context import Info
+from concierge.schema.doors import VendorName
+from concierge.schema.graph import NodeType, one
+from concierge.schema.results import KeyErrors, error_of
+from concierge.schema.schedules import KeyScheduleInfo, ScheduleInput
 
 if TYPE_CHECKING:
-    from schema.access import Tenant, Unit
+    from concierge.schema.access import Tenant, Unit
 
 
 @strawberry.enum(description="Where a visitor key stands.")
@@ -79,16 +79,18 @@ class VisitorKey(NodeType, relay.Node):
     )
 
     @strawberry.field
-    async def unit(self, info: Info) -> Annotated[Unit, strawberry.lazy("schema.access")] | None:
-        from schema.access import Unit
+    async def unit(
+        self, info: Info
+    ) -> Annotated[Unit, strawberry.lazy("concierge.schema.access")] | None:
+        from concierge.schema.access import Unit
 
         return one(info, Unit, (await access.units_by_id(info.context, [self.view.unit_key]))[0])
 
     @strawberry.field(description="The tenant whose visitor it is, when one was named.")
     async def tenant(
         self, info: Info
-    ) -> Annotated[Tenant, strawberry.lazy("schema.access")] | None:
-        from schema.access import Tenant
+    ) -> Annotated[Tenant, strawberry.lazy("concierge.schema.access")] | None:
+        from concierge.schema.access import Tenant
 
         return one(info, Tenant, await access.tenant(info.context, self.view.tenant_key))
 
@@ -154,7 +156,7 @@ class RevokeKeySuccess:
 
 @strawberry.type(description="The PIN was set, as ButterflyMX reads it back.")
 class SetTenantPinSuccess:
-    tenant: Annotated[Tenant, strawberry.lazy("schema.access")] | None
+    tenant: Annotated[Tenant, strawberry.lazy("concierge.schema.access")] | None
     pin: str
 
 
@@ -228,7 +230,7 @@ class KeyMutation:
 
     @strawberry.mutation(description="Set a tenant's ButterflyMX keypad PIN.")
     async def set_tenant_pin(self, info: Info, input: SetTenantPinInput) -> SetTenantPinResult:
-        from schema.access import Tenant
+        from concierge.schema.access import Tenant
 
         try:
             tenant = _node_key(input.tenant_id, "Tenant", "tenantId")

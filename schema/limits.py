@@ -38,7 +38,7 @@ from graphql import (
 from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import ParserCache
 
-from schema.cost import measure
+from concierge.schema.cost import measure
 
 QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
 QUERY_TOO_DEEP = "QUERY_TOO_DEEP"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import access
-from resolvers.access import MeView
-from schema.access import Building, Unit
-from schema.context import Info
-from schema.graph import objects
+from concierge.resolvers import access
+from concierge.resolvers.access import MeView
+from concierge.schema.access import Building, Unit
+from concierge.schema.context import Info
+from concierge.schema.graph import objects
 
 
 @strawberry.type(description="The account behind this server's ButterflyMX access.")

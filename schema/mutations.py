@@ -7,12 +7,12 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
-from resolvers import outcomes, unlocks
-from resolvers.outcomes import ActionError
-from schema.attempts import UnlockAttempt
-from schema.context import Info
-from schema.graph import one
-from schema.results import ActionErrors, UserError, error_of
+from concierge.resolvers import outcomes, unlocks
+from concierge.resolvers.outcomes import ActionError
+from concierge.schema.attempts import UnlockAttempt
+from concierge.schema.context import Info
+from concierge.schema.graph import one
+from concierge.schema.results import ActionErrors, UserError, error_of
 
 
 @strawberry.input(description="Open a door now.")

@@ -10,8 +10,8 @@ import strawberry
 import strawberry.federation
 from strawberry import relay
 
-from resolvers import access, occupancy
-from resolvers.occupancy import (
+from concierge.resolvers import access, occupancy
+from concierge.resolvers.occupancy import (
     HiveView,
     OccupancyView,
     RoomView,
@@ -20,12 +20,12 @@ from resolvers.occupancy import (
     SpaceView,
     ZoneView,
 )
-from schema.context import Info
-from schema.federation import Entity
-from schema.graph import objects, one
+from concierge.schema.context import Info
+from concierge.schema.federation import Entity
+from concierge.schema.graph import objects, one
 
 if TYPE_CHECKING:
-    from schema.access import Building
+    from concierge.schema.access import Building
 
 
 @strawberry.enum(description="How far to trust an occupancy figure.")
@@ -145,8 +145,8 @@ class Room(Entity, relay.Node):
     @strawberry.field(description="The building this room is in, by the site map.")
     async def building(
         self, info: Info
-    ) -> Annotated[Building, strawberry.lazy("schema.access")] | None:
-        from schema.access import Building
+    ) -> Annotated[Building, strawberry.lazy("concierge.schema.access")] | None:
+        from concierge.schema.access import Building
 
         building_id = occupancy.room_building_id(info.context, self.view)
         return one(info, Building, await access.building(info.context, building_id))
@@ -247,8 +247,8 @@ class Space(Entity, relay.Node):
     @strawberry.field
     async def building(
         self, info: Info
-    ) -> Annotated[Building, strawberry.lazy("schema.access")] | None:
-        from schema.access import Building
+    ) -> Annotated[Building, strawberry.lazy("concierge.schema.access")] | None:
+        from concierge.schema.access import Building
 
         building_id = occupancy.space_building_id(info.context, self.view)
         return one(info, Building, await access.building(info.context, building_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import outcomes
+from concierge.resolvers import outcomes
 
 
 @strawberry.interface(description="A mutation that could not be done, and why.")

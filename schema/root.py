@@ -15,20 +15,20 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from resolvers import access, activity, occupancy
-from schema.access import Address, Building, Panel, Tenant, Unit
-from schema.activity import AccessGuest, Call, DoorRelease, Keychain, VirtualKey
-from schema.context import Info, selected_names
-from schema.doors import Door, DoorCapabilities, VendorName
-from schema.errors import OperationScope, VendorErrors, log_errors
-from schema.execution import install
-from schema.graph import objects
-from schema.keys import KeyMutation
-from schema.limits import Limits, document_limits
-from schema.me import Me
-from schema.mutations import Mutation
-from schema.occupancy import Hive, Occupancy, OccupancySample, Room, Sensor, Space
-from schema.subscriptions import Subscription
+from concierge.resolvers import access, activity, occupancy
+from concierge.schema.access import Address, Building, Panel, Tenant, Unit
+from concierge.schema.activity import AccessGuest, Call, DoorRelease, Keychain, VirtualKey
+from concierge.schema.context import Info, selected_names
+from concierge.schema.doors import Door, DoorCapabilities, VendorName
+from concierge.schema.errors import OperationScope, VendorErrors, log_errors
+from concierge.schema.execution import install
+from concierge.schema.graph import objects
+from concierge.schema.keys import KeyMutation
+from concierge.schema.limits import Limits, document_limits
+from concierge.schema.me import Me
+from concierge.schema.mutations import Mutation
+from concierge.schema.occupancy import Hive, Occupancy, OccupancySample, Room, Sensor, Space
+from concierge.schema.subscriptions import Subscription
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 

@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from resolvers.schedules import KeySchedule
+from concierge.resolvers.schedules import KeySchedule
 
 
 @strawberry.enum(description="A day of the week.")

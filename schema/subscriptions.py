@@ -13,9 +13,9 @@ import strawberry
 from graphql import GraphQLError
 from strawberry import relay
 
-from resolvers import activity, live, nodes, occupancy
-from resolvers.bus import BusClosedError, SubscriberTooSlowError
-from resolvers.events import (
+from concierge.resolvers import activity, live, nodes, occupancy
+from concierge.resolvers.bus import BusClosedError, SubscriberTooSlowError
+from concierge.resolvers.events import (
     DOOR_EVENT_KINDS,
     attempt_topic,
     building_calls_topic,
@@ -23,13 +23,13 @@ from resolvers.events import (
     door_topic,
     occupancy_topic,
 )
-from resolvers.store.records import TERMINAL_ATTEMPT_STATUSES
-from schema.activity import Call
-from schema.attempts import UnlockAttempt
-from schema.context import Info
-from schema.doors import Door
-from schema.graph import one
-from schema.occupancy import OccupancyQuality, Room, Space
+from concierge.resolvers.store.records import TERMINAL_ATTEMPT_STATUSES
+from concierge.schema.activity import Call
+from concierge.schema.attempts import UnlockAttempt
+from concierge.schema.context import Info
+from concierge.schema.doors import Door
+from concierge.schema.graph import one
+from concierge.schema.occupancy import OccupancyQuality, Room, Space
 
 T = TypeVar("T")
 
@@ -86,7 +86,7 @@ async def _either(
 
 
 def _classes() -> dict[str, Any]:
-    from schema.access import Building
+    from concierge.schema.access import Building
 
     return {
         "Building": Building,
@@ -194,7 +194,7 @@ class DoorEvent:
 
     @strawberry.field(description="The door as it is now.")
     async def door(self, info: Info) -> Door | None:
-        from resolvers import doors
+        from concierge.resolvers import doors
 
         return one(info, Door, (await doors.doors_by_id(info.context, [self.door_key]))[0])
 

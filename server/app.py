@@ -30,35 +30,40 @@ from strawberry.subscriptions.protocols.graphql_ws.types import (
     ConnectionInitMessage as LegacyConnectionInitMessage,
 )
 
-from connectors.errors import VendorError
-from connectors.http import VendorHTTP
-from connectors.tokens import TokenManager
-from resolvers.checks import ObjectChecks
-from resolvers.confirmations import resume_confirmations
-from resolvers.context import RequestContext, VendorEndpoint
-from resolvers.ingress import Ingress
-from resolvers.principals import Principal
-from resolvers.registration import register_webhooks
-from resolvers.scopes import DENY_ALL, checks_for_principal
-from resolvers.services import Services
-from resolvers.store.sql import SqlStore
-from schema import schema
-from schema.budget import limited
-from schema.limits import Limits
-from server.auth import Authenticator, AuthError, credential_of
-from server.backends import Backends, open_backends
-from server.gate import PRINCIPAL, GraphQLGate, RateLimiter
-from server.heap import frozen_heap
-from server.ide import assets_route, graphiql_html
-from server.linking import Linking, auth_factory, link_routes
-from server.logs import RequestLogMiddleware, VendorLog
-from server.metrics import Metrics
-from server.settings import Settings
-from server.sse import ClientSlots, LimitedWebSockets, SSEOrHTTP
-from server.store import open_store
-from server.tracing import TracerProvider, client_trace_configs, operation_tracing, tracer_provider
-from server.vendors import build_services, shared_cache
-from server.webhooks import webhook_routes
+from concierge.connectors.errors import VendorError
+from concierge.connectors.http import VendorHTTP
+from concierge.connectors.tokens import TokenManager
+from concierge.resolvers.checks import ObjectChecks
+from concierge.resolvers.confirmations import resume_confirmations
+from concierge.resolvers.context import RequestContext, VendorEndpoint
+from concierge.resolvers.ingress import Ingress
+from concierge.resolvers.principals import Principal
+from concierge.resolvers.registration import register_webhooks
+from concierge.resolvers.scopes import DENY_ALL, checks_for_principal
+from concierge.resolvers.services import Services
+from concierge.resolvers.store.sql import SqlStore
+from concierge.schema import schema
+from concierge.schema.budget import limited
+from concierge.schema.limits import Limits
+from concierge.server.auth import Authenticator, AuthError, credential_of
+from concierge.server.backends import Backends, open_backends
+from concierge.server.gate import PRINCIPAL, GraphQLGate, RateLimiter
+from concierge.server.heap import frozen_heap
+from concierge.server.ide import assets_route, graphiql_html
+from concierge.server.linking import Linking, auth_factory, link_routes
+from concierge.server.logs import RequestLogMiddleware, VendorLog
+from concierge.server.metrics import Metrics
+from concierge.server.settings import Settings
+from concierge.server.sse import ClientSlots, LimitedWebSockets, SSEOrHTTP
+from concierge.server.store import open_store
+from concierge.server.tracing import (
+    TracerProvider,
+    client_trace_configs,
+    operation_tracing,
+    tracer_provider,
+)
+from concierge.server.vendors import build_services, shared_cache
+from concierge.server.webhooks import webhook_routes
 
 
 @dataclass

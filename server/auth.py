@@ -19,9 +19,9 @@ from typing import Any
 import aiohttp
 import jwt
 
-from resolvers.principals import CAPABILITIES, DEMO, ROLES, Principal, Role
-from resolvers.store.api_keys import KEY_PREFIX, ApiKey, ApiKeys
-from server.settings import Settings
+from concierge.resolvers.principals import CAPABILITIES, DEMO, ROLES, Principal, Role
+from concierge.resolvers.store.api_keys import KEY_PREFIX, ApiKey, ApiKeys
+from concierge.server.settings import Settings
 
 log = logging.getLogger(__name__)
 

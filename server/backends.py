@@ -14,9 +14,9 @@ from typing import Any
 
 import aiohttp
 
-from sandbox.app import Sandbox
-from sandbox.dataset import DatasetSpec
-from server.settings import VENDORS, Settings, SettingsError, VendorSettings
+from concierge.sandbox.app import Sandbox
+from concierge.sandbox.dataset import DatasetSpec
+from concierge.server.settings import VENDORS, Settings, SettingsError, VendorSettings
 
 CONTROL_TIMEOUT = aiohttp.ClientTimeout(total=5)
 

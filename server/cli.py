@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
-from server.settings import Settings, SettingsError, load_settings
+from concierge.server.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
-    from sandbox.dataset import DatasetSpec
+    from concierge.sandbox.dataset import DatasetSpec
 
 log = logging.getLogger("concierge")
 
@@ -117,8 +117,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _keys_create(args: argparse.Namespace) -> int:
-    from resolvers.principals import CAPABILITIES
-    from server.keys import create_key
+    from concierge.resolvers.principals import CAPABILITIES
+    from concierge.server.keys import create_key
 
     unknown = set(args.capability) - CAPABILITIES
     if unknown:
@@ -141,7 +141,7 @@ def _keys_create(args: argparse.Namespace) -> int:
 
 
 def _keys_list(args: argparse.Namespace) -> int:
-    from server.keys import list_keys
+    from concierge.server.keys import list_keys
 
     for key in asyncio.run(list_keys(load_settings(args.config))):
         state = f"revoked {key.revoked_at.isoformat()}" if key.revoked_at else "live"
@@ -153,7 +153,7 @@ def _keys_list(args: argparse.Namespace) -> int:
 
 
 def _keys_revoke(args: argparse.Namespace) -> int:
-    from server.keys import revoke_key
+    from concierge.server.keys import revoke_key
 
     if not asyncio.run(revoke_key(load_settings(args.config), args.key)):
         print(f"concierge: no live key {args.key!r}", file=sys.stderr)
@@ -165,7 +165,7 @@ def _keys_revoke(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from server.app import create_app
+    from concierge.server.app import create_app
 
     settings = load_settings(args.config).with_overrides(
         host=args.host, port=args.port, sandbox_url=args.sandbox_url
@@ -173,8 +173,8 @@ def _serve(args: argparse.Namespace) -> int:
     if settings.webhooks_register is None and settings.embedded_sandbox:
         # The demo: the embedded sandbox delivers its webhooks to us.
         settings = settings.with_overrides(webhooks_register=True)
-    from server.logs import configure_logging
-    from server.vendors import check_vendor_settings, load_site_map
+    from concierge.server.logs import configure_logging
+    from concierge.server.vendors import check_vendor_settings, load_site_map
 
     configure_logging(settings.log_format, settings.log_level)
     check_vendor_settings(settings)  # fail before binding a port
@@ -184,7 +184,7 @@ def _serve(args: argparse.Namespace) -> int:
         asyncio.run(_check_sandbox(settings))
     _run(_check_store(settings))  # fail before binding a port: one line, not a traceback
     _describe(settings)
-    from server.sse import ending_subscriptions_server
+    from concierge.server.sse import ending_subscriptions_server
 
     config = uvicorn.Config(
         create_app(settings),
@@ -202,7 +202,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 async def _check_sandbox(settings: Settings) -> None:
     """Fail before binding a port when `--sandbox-url` is wrong."""
-    from server.backends import fetch_json
+    from concierge.server.backends import fetch_json
 
     async with aiohttp.ClientSession() as http:
         assert settings.sandbox_url is not None
@@ -210,8 +210,8 @@ async def _check_sandbox(settings: Settings) -> None:
 
 
 async def _check_store(settings: Settings) -> None:
-    from resolvers.store.errors import StoreUnavailableError
-    from server.store import migrate
+    from concierge.resolvers.store.errors import StoreUnavailableError
+    from concierge.server.store import migrate
 
     try:
         await migrate(settings)
@@ -220,8 +220,8 @@ async def _check_store(settings: Settings) -> None:
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
-    from resolvers.store.errors import StoreUnavailableError
-    from server.store import migrate
+    from concierge.resolvers.store.errors import StoreUnavailableError
+    from concierge.server.store import migrate
 
     try:
         where, revision = asyncio.run(migrate(load_settings(args.config)))
@@ -233,8 +233,8 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _db_current(args: argparse.Namespace) -> int:
-    from resolvers.store.errors import StoreUnavailableError
-    from server.store import revisions
+    from concierge.resolvers.store.errors import StoreUnavailableError
+    from concierge.server.store import revisions
 
     try:
         where, revision, newest = asyncio.run(revisions(load_settings(args.config)))
@@ -264,7 +264,7 @@ def _describe(settings: Settings) -> None:
 
 
 def _sandbox(args: argparse.Namespace) -> int:
-    from sandbox.dataset import DatasetSpec
+    from concierge.sandbox.dataset import DatasetSpec
 
     try:
         units = tuple(int(part) for part in args.units.split(","))
@@ -283,8 +283,8 @@ def _sandbox(args: argparse.Namespace) -> int:
 
 
 async def _run_sandbox(args: argparse.Namespace, spec: DatasetSpec) -> None:
-    from sandbox.app import Sandbox
-    from server.heap import frozen_heap
+    from concierge.sandbox.app import Sandbox
+    from concierge.server.heap import frozen_heap
 
     box = Sandbox(spec, latency_ms=args.latency_ms, ambient_interval_s=args.demo_activity or None)
     info = await box.start(args.host, args.port)
@@ -327,7 +327,7 @@ def _health(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from schema.root import export_sdl
+    from concierge.schema.root import export_sdl
 
     sys.stdout.write(export_sdl())
     return 0

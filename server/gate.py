@@ -12,8 +12,8 @@ from urllib.parse import parse_qs
 import orjson
 from starlette.datastructures import Headers
 
-from resolvers.principals import Principal
-from server.auth import Authenticator, AuthError
+from concierge.resolvers.principals import Principal
+from concierge.server.auth import Authenticator, AuthError
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from resolvers.store.api_keys import ApiKey
-from server.settings import Settings
-from server.store import open_store
+from concierge.resolvers.store.api_keys import ApiKey
+from concierge.server.settings import Settings
+from concierge.server.store import open_store
 
 
 async def create_key(

@@ -10,14 +10,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from connectors.butterflymx.auth import ButterflyMXAuth
-from connectors.errors import VendorError
-from connectors.http import VendorHTTP
-from connectors.tokens import TokenSet
-from resolvers.principals import Principal
-from resolvers.residents import ResidentLinks, ResidentNotLinkedError
-from resolvers.store.sql import SqlStore
-from server.auth import Authenticator, AuthError
+from concierge.connectors.butterflymx.auth import ButterflyMXAuth
+from concierge.connectors.errors import VendorError
+from concierge.connectors.http import VendorHTTP
+from concierge.connectors.tokens import TokenSet
+from concierge.resolvers.principals import Principal
+from concierge.resolvers.residents import ResidentLinks, ResidentNotLinkedError
+from concierge.resolvers.store.sql import SqlStore
+from concierge.server.auth import Authenticator, AuthError
 
 log = logging.getLogger(__name__)
 VENDOR = "butterflymx"

@@ -12,10 +12,10 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import Collector
 from strawberry.extensions import SchemaExtension
 
-from connectors.http import HTTPObserver
+from concierge.connectors.http import HTTPObserver
 
 if TYPE_CHECKING:
-    from resolvers.services import Services
+    from concierge.resolvers.services import Services
 
 BREAKER_STATES = ("closed", "half_open", "open")
 MAX_OPERATION_NAMES = 500

@@ -21,7 +21,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
-from resolvers.context import RequestContext
+from concierge.resolvers.context import RequestContext
 
 
 class ClientSlots:

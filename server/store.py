@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from resolvers.store.engine import create_engine, default_database_url, parse_database_url, shown
-from resolvers.store.errors import StoreConfigError, StoreUnavailableError
-from resolvers.store.migrate import current, head
-from resolvers.store.sql import SqlStore
-from resolvers.store.token_key import load_token_key
-from server.settings import Settings, SettingsError
+from concierge.resolvers.store.engine import (
+    create_engine,
+    default_database_url,
+    parse_database_url,
+    shown,
+)
+from concierge.resolvers.store.errors import StoreConfigError, StoreUnavailableError
+from concierge.resolvers.store.migrate import current, head
+from concierge.resolvers.store.sql import SqlStore
+from concierge.resolvers.store.token_key import load_token_key
+from concierge.server.settings import Settings, SettingsError
 
 
 def database_url(settings: Settings) -> str:

@@ -16,7 +16,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from strawberry.extensions import SchemaExtension
 
-from server.settings import Settings
+from concierge.server.settings import Settings
 
 
 def tracer_provider(settings: Settings) -> TracerProvider | None:

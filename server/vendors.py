@@ -11,23 +11,23 @@ import aiohttp
 from cryptography.fernet import MultiFernet
 from redis.asyncio import Redis
 
-from connectors.butlr.client import build_client as build_butlr
-from connectors.butlr.config import AUDIENCE, ButlrConfig
-from connectors.butterflymx.client import build_client as build_butterflymx
-from connectors.butterflymx.config import ButterflyMXConfig
-from connectors.remotelock.client import build_client as build_remotelock
-from connectors.remotelock.config import RemoteLockConfig
-from connectors.tokens import MemoryTokenStorage
-from resolvers.bus import REDIS_TIMEOUT_S, EventBus, LocalBus, RedisBus
-from resolvers.cache import SharedTier, VendorCache
-from resolvers.live import Leases, LivePolicy, LocalLeases, RedisLeases
-from resolvers.services import ActionPolicy, Services
-from resolvers.shared_cache import RedisTier
-from resolvers.sitemap import SiteMap, SiteMapError
-from resolvers.store import Store
-from resolvers.tasks import BackgroundTasks
-from server.backends import Backends
-from server.settings import Settings, SettingsError, VendorSettings
+from concierge.connectors.butlr.client import build_client as build_butlr
+from concierge.connectors.butlr.config import AUDIENCE, ButlrConfig
+from concierge.connectors.butterflymx.client import build_client as build_butterflymx
+from concierge.connectors.butterflymx.config import ButterflyMXConfig
+from concierge.connectors.remotelock.client import build_client as build_remotelock
+from concierge.connectors.remotelock.config import RemoteLockConfig
+from concierge.connectors.tokens import MemoryTokenStorage
+from concierge.resolvers.bus import REDIS_TIMEOUT_S, EventBus, LocalBus, RedisBus
+from concierge.resolvers.cache import SharedTier, VendorCache
+from concierge.resolvers.live import Leases, LivePolicy, LocalLeases, RedisLeases
+from concierge.resolvers.services import ActionPolicy, Services
+from concierge.resolvers.shared_cache import RedisTier
+from concierge.resolvers.sitemap import SiteMap, SiteMapError
+from concierge.resolvers.store import Store
+from concierge.resolvers.tasks import BackgroundTasks
+from concierge.server.backends import Backends
+from concierge.server.settings import Settings, SettingsError, VendorSettings
 
 
 def build_services(

@@ -18,10 +18,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.butterflymx import webhooks as bmx
-from connectors.errors import VendorProtocolError
-from connectors.remotelock import webhooks as rl
-from resolvers.ingress import Ingress
+from concierge.connectors.butterflymx import webhooks as bmx
+from concierge.connectors.errors import VendorProtocolError
+from concierge.connectors.remotelock import webhooks as rl
+from concierge.resolvers.ingress import Ingress
 
 log = logging.getLogger(__name__)
 

@@ -17,12 +17,12 @@ import aiohttp
 import pytest
 import uvicorn
 
-from resolvers.store.sql import SqlStore
-from sandbox.app import Sandbox
-from sandbox.dataset import DatasetSpec
-from server.app import ChecksFor, create_app
-from server.settings import Settings
-from server.store import open_store
+from concierge.resolvers.store.sql import SqlStore
+from concierge.sandbox.app import Sandbox
+from concierge.sandbox.dataset import DatasetSpec
+from concierge.server.app import ChecksFor, create_app
+from concierge.server.settings import Settings
+from concierge.server.store import open_store
 from tests.schema.graphs import Graph
 
 

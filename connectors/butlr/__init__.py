@@ -6,15 +6,15 @@ the transport, token and base URL every resource object is handed. Butlr has no 
 doors or webhooks (`webhooks.py` says why).
 """
 
-from connectors.butlr.auth import ButlrAuth, build_token_manager
-from connectors.butlr.client import ButlrClient, build_client
-from connectors.butlr.config import ButlrConfig
-from connectors.butlr.fields import normalise_mac
-from connectors.butlr.occupancy import OccupancyPoint, RoomOccupancy
-from connectors.butlr.rooms import Room
-from connectors.butlr.sensors import Hive, Sensor
-from connectors.butlr.spaces import Space
-from connectors.butlr.zones import Zone
+from concierge.connectors.butlr.auth import ButlrAuth, build_token_manager
+from concierge.connectors.butlr.client import ButlrClient, build_client
+from concierge.connectors.butlr.config import ButlrConfig
+from concierge.connectors.butlr.fields import normalise_mac
+from concierge.connectors.butlr.occupancy import OccupancyPoint, RoomOccupancy
+from concierge.connectors.butlr.rooms import Room
+from concierge.connectors.butlr.sensors import Hive, Sensor
+from concierge.connectors.butlr.spaces import Space
+from concierge.connectors.butlr.zones import Zone
 
 __all__ = [
     "ButlrAuth",

@@ -18,11 +18,11 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from connectors.butlr.config import VENDOR, ButlrConfig
-from connectors.butlr.fields import Fields, protocol_error
-from connectors.errors import VendorAuthError, VendorRejectedError
-from connectors.http import VendorHTTP
-from connectors.tokens import TokenManager, TokenSet, TokenStorage
+from concierge.connectors.butlr.config import VENDOR, ButlrConfig
+from concierge.connectors.butlr.fields import Fields, protocol_error
+from concierge.connectors.errors import VendorAuthError, VendorRejectedError
+from concierge.connectors.http import VendorHTTP
+from concierge.connectors.tokens import TokenManager, TokenSet, TokenStorage
 
 # Reference silent: M2M lifetime unstated; the user-login example says 86400 s.
 DOCUMENTED_LIFETIME_S = 86_400

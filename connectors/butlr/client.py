@@ -6,26 +6,26 @@ from datetime import timedelta
 
 import aiohttp
 
-from connectors.breaker import CircuitBreaker
-from connectors.butlr.auth import ButlrAuth, build_token_manager
-from connectors.butlr.config import (
+from concierge.connectors.breaker import CircuitBreaker
+from concierge.connectors.butlr.auth import ButlrAuth, build_token_manager
+from concierge.connectors.butlr.config import (
     DEFAULT_FAN_OUT,
     DEFAULT_OCCUPANCY_LOOKBACK,
     MAX_PAGE_SIZE,
     VENDOR,
     ButlrConfig,
 )
-from connectors.butlr.core import ButlrCore
-from connectors.butlr.errors import read_error
-from connectors.butlr.occupancy import Occupancy
-from connectors.butlr.rooms import Rooms
-from connectors.butlr.sensors import Hives, Sensors
-from connectors.butlr.spaces import Spaces
-from connectors.butlr.zones import Zones
-from connectors.core import VendorClient
-from connectors.http import VendorHTTP, retry_after_header
-from connectors.ratelimit import RateLimiter
-from connectors.tokens import TokenManager, TokenStorage
+from concierge.connectors.butlr.core import ButlrCore
+from concierge.connectors.butlr.errors import read_error
+from concierge.connectors.butlr.occupancy import Occupancy
+from concierge.connectors.butlr.rooms import Rooms
+from concierge.connectors.butlr.sensors import Hives, Sensors
+from concierge.connectors.butlr.spaces import Spaces
+from concierge.connectors.butlr.zones import Zones
+from concierge.connectors.core import VendorClient
+from concierge.connectors.http import VendorHTTP, retry_after_header
+from concierge.connectors.ratelimit import RateLimiter
+from concierge.connectors.tokens import TokenManager, TokenStorage
 
 
 class ButlrClient(VendorClient):

@@ -7,8 +7,8 @@ from datetime import timedelta
 from typing import Literal
 from urllib.parse import urlsplit
 
-from connectors.breaker import DEFAULT_PROBE_INTERVAL_S, DEFAULT_THRESHOLD
-from connectors.policy import DEFAULT_RETRY, DEFAULT_TIMEOUTS, RetryPolicy, Timeouts
+from concierge.connectors.breaker import DEFAULT_PROBE_INTERVAL_S, DEFAULT_THRESHOLD
+from concierge.connectors.policy import DEFAULT_RETRY, DEFAULT_TIMEOUTS, RetryPolicy, Timeouts
 
 VENDOR = "butlr"
 DEFAULT_API_URL = "https://api.butlr.io"

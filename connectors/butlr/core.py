@@ -19,19 +19,19 @@ from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from connectors.butlr.config import (
+from concierge.connectors.butlr.config import (
     DEFAULT_FAN_OUT,
     DEFAULT_OCCUPANCY_LOOKBACK,
     MAX_PAGE_SIZE,
     VENDOR,
 )
-from connectors.butlr.fields import Fields, protocol_error
-from connectors.core import VendorCore
-from connectors.http import VendorHTTP
-from connectors.http import segment as http_segment
-from connectors.pagination import Page, walk
-from connectors.slices import parse_each
-from connectors.tokens import TokenManager
+from concierge.connectors.butlr.fields import Fields, protocol_error
+from concierge.connectors.core import VendorCore
+from concierge.connectors.http import VendorHTTP
+from concierge.connectors.http import segment as http_segment
+from concierge.connectors.pagination import Page, walk
+from concierge.connectors.slices import parse_each
+from concierge.connectors.tokens import TokenManager
 
 T = TypeVar("T")
 Parser = Callable[[object, str], T]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.errors import FieldError
+from concierge.connectors.errors import FieldError
 
 MAX_MESSAGE = 300  # a message is for logs and people, not a transcript of the body
 

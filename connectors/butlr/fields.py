@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-from connectors.butlr.config import VENDOR
-from connectors.fields import FieldReader
+from concierge.connectors.butlr.config import VENDOR
+from concierge.connectors.fields import FieldReader
 
 _MAC = re.compile(r"^[0-9a-f]{2}([:-][0-9a-f]{2}){5}(([:-][0-9a-f]{2}){2})?$")
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from connectors.butlr.core import Resource, unique
-from connectors.butlr.fields import Fields, protocol_error
+from concierge.connectors.butlr.core import Resource, unique
+from concierge.connectors.butlr.fields import Fields, protocol_error
 
 Instant = datetime | timedelta  # a timedelta means "that long before now"
 Duration = timedelta | str  # a timedelta, or a Flux duration string such as "5m"

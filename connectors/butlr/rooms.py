@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from connectors.butlr.core import Resource, details_param, segment
-from connectors.butlr.fields import Fields
-from connectors.butlr.sensors import Sensor
+from concierge.connectors.butlr.core import Resource, details_param, segment
+from concierge.connectors.butlr.fields import Fields
+from concierge.connectors.butlr.sensors import Sensor
 
 Point = tuple[float, float]
 

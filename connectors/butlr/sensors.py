@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from connectors.butlr.core import Resource, details_param, segment
-from connectors.butlr.fields import Fields, normalise_mac
+from concierge.connectors.butlr.core import Resource, details_param, segment
+from concierge.connectors.butlr.fields import Fields, normalise_mac
 
 Point = tuple[float, float]
 

@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from connectors.butlr.core import Resource, details_param
-from connectors.butlr.fields import Fields
-from connectors.butlr.rooms import Room, space_path
-from connectors.butlr.sensors import Hive, Sensor
+from concierge.connectors.butlr.core import Resource, details_param
+from concierge.connectors.butlr.fields import Fields
+from concierge.connectors.butlr.rooms import Room, space_path
+from concierge.connectors.butlr.sensors import Hive, Sensor
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from connectors.butlr.core import Resource, segment
-from connectors.butlr.fields import Fields
-from connectors.butlr.rooms import space_path
+from concierge.connectors.butlr.core import Resource, segment
+from concierge.connectors.butlr.fields import Fields
+from concierge.connectors.butlr.rooms import space_path
 
 
 @dataclass(frozen=True)

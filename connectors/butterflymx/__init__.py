@@ -6,19 +6,19 @@ releases), keys (keychains, virtual keys), integrations (webhook registrations);
 `core` is the transport, token and base URL every resource object is handed.
 """
 
-from connectors.butterflymx.auth import ButterflyMXAuth
-from connectors.butterflymx.buildings import Building, Panel, Picture
-from connectors.butterflymx.calls import Call, CallStatus
-from connectors.butterflymx.client import ButterflyMXClient, build_client
-from connectors.butterflymx.config import ButterflyMXConfig
-from connectors.butterflymx.doors import AccessPoint, DoorReleaseRequest, V4Device
-from connectors.butterflymx.events import DoorRelease
-from connectors.butterflymx.integrations import Integration
-from connectors.butterflymx.keys import Keychain, VirtualKey
-from connectors.butterflymx.me import Me, MeTenant
-from connectors.butterflymx.people import Pin, V4Tenant, V4Unit
-from connectors.butterflymx.units import Unit, User
-from connectors.butterflymx.webhooks import (
+from concierge.connectors.butterflymx.auth import ButterflyMXAuth
+from concierge.connectors.butterflymx.buildings import Building, Panel, Picture
+from concierge.connectors.butterflymx.calls import Call, CallStatus
+from concierge.connectors.butterflymx.client import ButterflyMXClient, build_client
+from concierge.connectors.butterflymx.config import ButterflyMXConfig
+from concierge.connectors.butterflymx.doors import AccessPoint, DoorReleaseRequest, V4Device
+from concierge.connectors.butterflymx.events import DoorRelease
+from concierge.connectors.butterflymx.integrations import Integration
+from concierge.connectors.butterflymx.keys import Keychain, VirtualKey
+from concierge.connectors.butterflymx.me import Me, MeTenant
+from concierge.connectors.butterflymx.people import Pin, V4Tenant, V4Unit
+from concierge.connectors.butterflymx.units import Unit, User
+from concierge.connectors.butterflymx.webhooks import (
     CallStatusChanged,
     DoorReleaseCreated,
     OtherWebhookEvent,

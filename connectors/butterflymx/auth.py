@@ -15,10 +15,10 @@ from collections.abc import Callable, Mapping
 from typing import Literal
 from urllib.parse import urlencode
 
-from connectors.butterflymx.fields import VENDOR, Fields
-from connectors.errors import VendorAuthError, VendorRejectedError
-from connectors.http import VendorHTTP
-from connectors.tokens import Login, TokenManager, TokenSet, TokenStorage
+from concierge.connectors.butterflymx.fields import VENDOR, Fields
+from concierge.connectors.errors import VendorAuthError, VendorRejectedError
+from concierge.connectors.http import VendorHTTP
+from concierge.connectors.tokens import Login, TokenManager, TokenSet, TokenStorage
 
 Grant = Literal["password", "authorization_code"]
 REFUSED_GRANT = "invalid_grant"

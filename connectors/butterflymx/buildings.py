@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
-from connectors.butterflymx.core import Resource, list_query
-from connectors.butterflymx.fields import Fields
-from connectors.butterflymx.jsonapi import NOTHING_INCLUDED, Included, ids_of, resource
+from concierge.connectors.butterflymx.core import Resource, list_query
+from concierge.connectors.butterflymx.fields import Fields
+from concierge.connectors.butterflymx.jsonapi import NOTHING_INCLUDED, Included, ids_of, resource
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Self
 
-from connectors.butterflymx.core import FilterValue, Resource, list_query, segment
-from connectors.butterflymx.jsonapi import NOTHING_INCLUDED, Included, id_of, resource
+from concierge.connectors.butterflymx.core import FilterValue, Resource, list_query, segment
+from concierge.connectors.butterflymx.jsonapi import NOTHING_INCLUDED, Included, id_of, resource
 
 
 @dataclass(frozen=True)

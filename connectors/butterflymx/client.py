@@ -9,25 +9,25 @@ from __future__ import annotations
 
 import aiohttp
 
-from connectors.breaker import CircuitBreaker
-from connectors.butterflymx.auth import ButterflyMXAuth, build_token_manager
-from connectors.butterflymx.buildings import Buildings
-from connectors.butterflymx.calls import Calls
-from connectors.butterflymx.config import MAX_PAGE_SIZE, ButterflyMXConfig
-from connectors.butterflymx.core import ButterflyMXCore
-from connectors.butterflymx.doors import AccessPoints, Devices, Doors
-from connectors.butterflymx.errors import read_error
-from connectors.butterflymx.events import DoorReleases
-from connectors.butterflymx.fields import VENDOR
-from connectors.butterflymx.integrations import Integrations
-from connectors.butterflymx.keys import Keychains, VirtualKeys
-from connectors.butterflymx.me import CurrentUser
-from connectors.butterflymx.people import Pins, Tenants
-from connectors.butterflymx.units import Units
-from connectors.core import VendorClient
-from connectors.http import VendorHTTP, retry_after_header
-from connectors.ratelimit import RateLimiter
-from connectors.tokens import TokenManager, TokenStorage
+from concierge.connectors.breaker import CircuitBreaker
+from concierge.connectors.butterflymx.auth import ButterflyMXAuth, build_token_manager
+from concierge.connectors.butterflymx.buildings import Buildings
+from concierge.connectors.butterflymx.calls import Calls
+from concierge.connectors.butterflymx.config import MAX_PAGE_SIZE, ButterflyMXConfig
+from concierge.connectors.butterflymx.core import ButterflyMXCore
+from concierge.connectors.butterflymx.doors import AccessPoints, Devices, Doors
+from concierge.connectors.butterflymx.errors import read_error
+from concierge.connectors.butterflymx.events import DoorReleases
+from concierge.connectors.butterflymx.fields import VENDOR
+from concierge.connectors.butterflymx.integrations import Integrations
+from concierge.connectors.butterflymx.keys import Keychains, VirtualKeys
+from concierge.connectors.butterflymx.me import CurrentUser
+from concierge.connectors.butterflymx.people import Pins, Tenants
+from concierge.connectors.butterflymx.units import Units
+from concierge.connectors.core import VendorClient
+from concierge.connectors.http import VendorHTTP, retry_after_header
+from concierge.connectors.ratelimit import RateLimiter
+from concierge.connectors.tokens import TokenManager, TokenStorage
 
 
 class ButterflyMXClient(VendorClient):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from connectors.breaker import DEFAULT_PROBE_INTERVAL_S, DEFAULT_THRESHOLD
-from connectors.butterflymx.auth import Grant
-from connectors.policy import DEFAULT_RETRY, DEFAULT_TIMEOUTS, RetryPolicy, Timeouts
+from concierge.connectors.breaker import DEFAULT_PROBE_INTERVAL_S, DEFAULT_THRESHOLD
+from concierge.connectors.butterflymx.auth import Grant
+from concierge.connectors.policy import DEFAULT_RETRY, DEFAULT_TIMEOUTS, RetryPolicy, Timeouts
 
 MAX_PAGE_SIZE = 100  # the vendor documents no maximum; the sandbox refuses more than 100
 # The vendor documents no rate limit. We still cap ourselves at 600 calls a minute per

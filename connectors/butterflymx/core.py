@@ -9,15 +9,15 @@ from typing import Any, TypeVar
 
 from yarl import URL
 
-from connectors.butterflymx.config import MAX_PAGE_SIZE
-from connectors.butterflymx.fields import VENDOR, protocol_error
-from connectors.butterflymx.jsonapi import Document, Included, document, joined
-from connectors.core import VendorCore
-from connectors.http import VendorHTTP
-from connectors.http import segment as http_segment
-from connectors.pagination import Page, collect
-from connectors.slices import fanning_out, parse_each
-from connectors.tokens import TokenManager
+from concierge.connectors.butterflymx.config import MAX_PAGE_SIZE
+from concierge.connectors.butterflymx.fields import VENDOR, protocol_error
+from concierge.connectors.butterflymx.jsonapi import Document, Included, document, joined
+from concierge.connectors.core import VendorCore
+from concierge.connectors.http import VendorHTTP
+from concierge.connectors.http import segment as http_segment
+from concierge.connectors.pagination import Page, collect
+from concierge.connectors.slices import fanning_out, parse_each
+from concierge.connectors.tokens import TokenManager
 
 T = TypeVar("T")
 Params = list[tuple[str, str]]

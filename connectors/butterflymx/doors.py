@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Self
 
-from connectors.butterflymx.core import V4_HEADERS, Resource
-from connectors.butterflymx.fields import Fields
+from concierge.connectors.butterflymx.core import V4_HEADERS, Resource
+from concierge.connectors.butterflymx.fields import Fields
 
 
 @dataclass(frozen=True)

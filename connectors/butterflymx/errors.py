@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.errors import FieldError
+from concierge.connectors.errors import FieldError
 
 SQL_MARKER = " [WHERE"
 ATTRIBUTE_POINTER = "/data/attributes/"

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from connectors.fields import FieldReader
+from concierge.connectors.fields import FieldReader
 
 VENDOR = "butterflymx"
 

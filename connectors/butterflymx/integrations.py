@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Self
 
-from connectors.butterflymx.core import Resource, list_query, segment
-from connectors.butterflymx.fields import Fields
-from connectors.butterflymx.jsonapi import Included, id_of, resource
+from concierge.connectors.butterflymx.core import Resource, list_query, segment
+from concierge.connectors.butterflymx.fields import Fields
+from concierge.connectors.butterflymx.jsonapi import Included, id_of, resource
 
 
 @dataclass(frozen=True)

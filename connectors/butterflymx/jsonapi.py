@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.butterflymx.fields import Fields, protocol_error
+from concierge.connectors.butterflymx.fields import Fields, protocol_error
 
 Ref = tuple[str, str]
 """(type, id) of a resource, as relationship linkage names it."""

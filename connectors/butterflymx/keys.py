@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Self
 
-from connectors.butterflymx.core import Resource, id_list, list_query, segment
-from connectors.butterflymx.jsonapi import NOTHING_INCLUDED, Included, resource
+from concierge.connectors.butterflymx.core import Resource, id_list, list_query, segment
+from concierge.connectors.butterflymx.jsonapi import NOTHING_INCLUDED, Included, resource
 
 
 @dataclass(frozen=True)

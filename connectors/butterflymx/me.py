@@ -6,10 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Self
 
-from connectors.butterflymx.buildings import Building, Panel
-from connectors.butterflymx.core import Resource, list_query
-from connectors.butterflymx.jsonapi import NOTHING_INCLUDED, Included, id_of, ids_of, resource
-from connectors.butterflymx.units import Unit, User
+from concierge.connectors.butterflymx.buildings import Building, Panel
+from concierge.connectors.butterflymx.core import Resource, list_query
+from concierge.connectors.butterflymx.jsonapi import (
+    NOTHING_INCLUDED,
+    Included,
+    id_of,
+    ids_of,
+    resource,
+)
+from concierge.connectors.butterflymx.units import Unit, User
 
 TENANT_TYPES = ("units_users", "tenants")  # `/v3/tenants` vs. `/v3/me` and requests
 

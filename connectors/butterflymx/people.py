@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Self
 
-from connectors.butterflymx.core import Resource, segment
-from connectors.butterflymx.fields import Fields
-from connectors.butterflymx.jsonapi import id_of, resource
+from concierge.connectors.butterflymx.core import Resource, segment
+from concierge.connectors.butterflymx.fields import Fields
+from concierge.connectors.butterflymx.jsonapi import id_of, resource
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
-from connectors.butterflymx.buildings import Building
-from connectors.butterflymx.core import Resource, list_query, segment
-from connectors.butterflymx.jsonapi import NOTHING_INCLUDED, Included, id_of, ids_of, resource
+from concierge.connectors.butterflymx.buildings import Building
+from concierge.connectors.butterflymx.core import Resource, list_query, segment
+from concierge.connectors.butterflymx.jsonapi import (
+    NOTHING_INCLUDED,
+    Included,
+    id_of,
+    ids_of,
+    resource,
+)
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from connectors.butterflymx.calls import Call
-from connectors.butterflymx.events import DoorRelease
-from connectors.butterflymx.fields import Fields, protocol_error
+from concierge.connectors.butterflymx.calls import Call
+from concierge.connectors.butterflymx.events import DoorRelease
+from concierge.connectors.butterflymx.fields import Fields, protocol_error
 
 CALL_STATUS_CHANGED = "call.status_changed"
 DOOR_RELEASE_CREATED = "door_release.created"

@@ -6,14 +6,14 @@ notifications (webhook subscribers and subscriptions), account; `core` is the tr
 token and base URL every resource object is handed. Locations are not used, so not here.
 """
 
-from connectors.remotelock.accesses import Access
-from connectors.remotelock.account import Account
-from connectors.remotelock.auth import RemoteLockAuth, build_token_manager
-from connectors.remotelock.client import AccountLimiters, RemoteLockClient, build_client
-from connectors.remotelock.config import RemoteLockConfig
-from connectors.remotelock.core import UNSET
-from connectors.remotelock.doors import Device
-from connectors.remotelock.events import (
+from concierge.connectors.remotelock.accesses import Access
+from concierge.connectors.remotelock.account import Account
+from concierge.connectors.remotelock.auth import RemoteLockAuth, build_token_manager
+from concierge.connectors.remotelock.client import AccountLimiters, RemoteLockClient, build_client
+from concierge.connectors.remotelock.config import RemoteLockConfig
+from concierge.connectors.remotelock.core import UNSET
+from concierge.connectors.remotelock.doors import Device
+from concierge.connectors.remotelock.events import (
     AccessDeniedEvent,
     AccessPersonSyncedEvent,
     AccessPersonSyncFailedEvent,
@@ -26,9 +26,12 @@ from connectors.remotelock.events import (
     UnlockedEvent,
     parse_event,
 )
-from connectors.remotelock.notifications import NotificationSubscriber, NotificationSubscription
-from connectors.remotelock.people import ALL_STATUSES, AccessPerson
-from connectors.remotelock.webhooks import (
+from concierge.connectors.remotelock.notifications import (
+    NotificationSubscriber,
+    NotificationSubscription,
+)
+from concierge.connectors.remotelock.people import ALL_STATUSES, AccessPerson
+from concierge.connectors.remotelock.webhooks import (
     WebhookPayloadError,
     WebhookVerificationError,
     parse_webhook,

@@ -7,8 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from connectors.remotelock.core import UNSET, Resource, body, given, query, segment, time_of_day
-from connectors.remotelock.fields import resource
+from concierge.connectors.remotelock.core import (
+    UNSET,
+    Resource,
+    body,
+    given,
+    query,
+    segment,
+    time_of_day,
+)
+from concierge.connectors.remotelock.fields import resource
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from connectors.remotelock.core import Resource
-from connectors.remotelock.fields import resource
+from concierge.connectors.remotelock.core import Resource
+from concierge.connectors.remotelock.fields import resource
 
 
 @dataclass(frozen=True)

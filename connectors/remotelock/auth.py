@@ -15,10 +15,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from connectors.errors import VendorAuthError, VendorProtocolError, VendorRejectedError
-from connectors.http import VendorHTTP
-from connectors.remotelock.config import VENDOR, RemoteLockConfig
-from connectors.tokens import TokenManager, TokenSet, TokenStorage
+from concierge.connectors.errors import VendorAuthError, VendorProtocolError, VendorRejectedError
+from concierge.connectors.http import VendorHTTP
+from concierge.connectors.remotelock.config import VENDOR, RemoteLockConfig
+from concierge.connectors.tokens import TokenManager, TokenSet, TokenStorage
 
 DOCUMENTED_LIFETIME_S = 7200
 _REFUSED = ("invalid_grant", "invalid_client", "unauthorized_client")

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import aiohttp
 
-from connectors.breaker import CircuitBreaker
-from connectors.core import VendorClient
-from connectors.http import VendorHTTP
-from connectors.ratelimit import RateLimiter
-from connectors.remotelock.accesses import Accesses
-from connectors.remotelock.account import AccountResource
-from connectors.remotelock.auth import RemoteLockAuth, build_token_manager
-from connectors.remotelock.config import DEFAULT_MEDIA_TYPE, VENDOR, RemoteLockConfig
-from connectors.remotelock.core import RemoteLockCore
-from connectors.remotelock.doors import Doors
-from connectors.remotelock.errors import read_error, read_wait
-from connectors.remotelock.events import Events
-from connectors.remotelock.notifications import NotificationSubscribers, NotificationSubscriptions
-from connectors.remotelock.people import People
-from connectors.remotelock.schedules import Schedules
-from connectors.tokens import TokenManager, TokenStorage
+from concierge.connectors.breaker import CircuitBreaker
+from concierge.connectors.core import VendorClient
+from concierge.connectors.http import VendorHTTP
+from concierge.connectors.ratelimit import RateLimiter
+from concierge.connectors.remotelock.accesses import Accesses
+from concierge.connectors.remotelock.account import AccountResource
+from concierge.connectors.remotelock.auth import RemoteLockAuth, build_token_manager
+from concierge.connectors.remotelock.config import DEFAULT_MEDIA_TYPE, VENDOR, RemoteLockConfig
+from concierge.connectors.remotelock.core import RemoteLockCore
+from concierge.connectors.remotelock.doors import Doors
+from concierge.connectors.remotelock.errors import read_error, read_wait
+from concierge.connectors.remotelock.events import Events
+from concierge.connectors.remotelock.notifications import (
+    NotificationSubscribers,
+    NotificationSubscriptions,
+)
+from concierge.connectors.remotelock.people import People
+from concierge.connectors.remotelock.schedules import Schedules
+from concierge.connectors.tokens import TokenManager, TokenStorage
 
 
 class RemoteLockClient(VendorClient):

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-from connectors.breaker import DEFAULT_PROBE_INTERVAL_S, DEFAULT_THRESHOLD
-from connectors.policy import DEFAULT_RETRY, DEFAULT_TIMEOUTS, RetryPolicy, Timeouts
+from concierge.connectors.breaker import DEFAULT_PROBE_INTERVAL_S, DEFAULT_THRESHOLD
+from concierge.connectors.policy import DEFAULT_RETRY, DEFAULT_TIMEOUTS, RetryPolicy, Timeouts
 
 VENDOR = "remotelock"
 # Reference contradictory: it shows `vnd.lockstate.v1+json` and `vnd.lockstate+json; version=1`;

@@ -19,14 +19,14 @@ from collections.abc import AsyncGenerator, Callable, Iterable, Mapping, Sequenc
 from datetime import datetime, time
 from typing import Any, Final, TypeVar
 
-from connectors.core import VendorCore
-from connectors.http import VendorHTTP
-from connectors.http import segment as http_segment
-from connectors.pagination import Page, walk
-from connectors.remotelock.config import DEFAULT_MEDIA_TYPE, VENDOR
-from connectors.remotelock.fields import Fields, protocol_error
-from connectors.slices import fanning_out, parse_each
-from connectors.tokens import TokenManager
+from concierge.connectors.core import VendorCore
+from concierge.connectors.http import VendorHTTP
+from concierge.connectors.http import segment as http_segment
+from concierge.connectors.pagination import Page, walk
+from concierge.connectors.remotelock.config import DEFAULT_MEDIA_TYPE, VENDOR
+from concierge.connectors.remotelock.fields import Fields, protocol_error
+from concierge.connectors.slices import fanning_out, parse_each
+from concierge.connectors.tokens import TokenManager
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from connectors.remotelock.accesses import Access
-from connectors.remotelock.core import Resource, query, segment
-from connectors.remotelock.fields import resource, restricted_actions
+from concierge.connectors.remotelock.accesses import Access
+from concierge.connectors.remotelock.core import Resource, query, segment
+from concierge.connectors.remotelock.fields import resource, restricted_actions
 
 
 @dataclass(frozen=True)

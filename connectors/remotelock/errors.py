@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from connectors.errors import FieldError
-from connectors.http import retry_after_header
-from connectors.remotelock.config import RATE_WINDOW_S
+from concierge.connectors.errors import FieldError
+from concierge.connectors.http import retry_after_header
+from concierge.connectors.remotelock.config import RATE_WINDOW_S
 
 MAX_MESSAGE = 300  # a message is for logs and people, not a transcript of the body
 

@@ -16,8 +16,8 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from connectors.remotelock.core import Query, Resource, query, segment
-from connectors.remotelock.fields import resource
+from concierge.connectors.remotelock.core import Query, Resource, query, segment
+from concierge.connectors.remotelock.fields import resource
 
 EVENT_SUFFIX = "_event"
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any, Self
 
-from connectors.fields import FieldReader
-from connectors.remotelock.config import VENDOR
+from concierge.connectors.fields import FieldReader
+from concierge.connectors.remotelock.config import VENDOR
 
 
 class Fields(FieldReader):

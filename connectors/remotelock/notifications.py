@@ -8,9 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from connectors.remotelock.core import UNSET, Resource, Unset, body, given, query, segment
-from connectors.remotelock.events import EVENT_SUFFIX
-from connectors.remotelock.fields import Fields, resource
+from concierge.connectors.remotelock.core import UNSET, Resource, Unset, body, given, query, segment
+from concierge.connectors.remotelock.events import EVENT_SUFFIX
+from concierge.connectors.remotelock.fields import Fields, resource
 
 WEBHOOK_SUBSCRIBER = "webhook_notification_subscriber"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from connectors.remotelock.core import (
+from concierge.connectors.remotelock.core import (
     UNSET,
     Resource,
     Unset,
@@ -21,7 +21,7 @@ from connectors.remotelock.core import (
     segment,
     wall_time,
 )
-from connectors.remotelock.fields import resource, restricted_actions
+from concierge.connectors.remotelock.fields import resource, restricted_actions
 
 PERSON_STATUSES = ("current", "upcoming", "deactivated", "expired")
 ALL_STATUSES = PERSON_STATUSES

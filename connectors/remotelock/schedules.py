@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import time
 
-from connectors.remotelock.core import Resource, body, segment
-from connectors.remotelock.fields import resource
+from concierge.connectors.remotelock.core import Resource, body, segment
+from concierge.connectors.remotelock.fields import resource
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

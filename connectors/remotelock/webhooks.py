@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from typing import Any, Literal
 from urllib.parse import parse_qsl
 
-from connectors.errors import VendorAuthError, VendorProtocolError
-from connectors.remotelock.config import VENDOR
-from connectors.remotelock.events import Event, parse_event
+from concierge.connectors.errors import VendorAuthError, VendorProtocolError
+from concierge.connectors.remotelock.config import VENDOR
+from concierge.connectors.remotelock.events import Event, parse_event
 
 SECRET_HEADER = "X-Secret"
 ContentType = Literal["json", "form"]

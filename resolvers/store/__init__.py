@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from connectors.tokens import TokenStorage
+from concierge.connectors.tokens import TokenStorage
 
 if TYPE_CHECKING:
-    from resolvers.store.attempts import UnlockAttempts
-    from resolvers.store.audit import AuditLog
-    from resolvers.store.cursors import IngressCursors
-    from resolvers.store.idempotency import IdempotencyRecords
-    from resolvers.store.keys import VisitorKeys
-    from resolvers.store.webhooks import WebhookEvents
+    from concierge.resolvers.store.attempts import UnlockAttempts
+    from concierge.resolvers.store.audit import AuditLog
+    from concierge.resolvers.store.cursors import IngressCursors
+    from concierge.resolvers.store.idempotency import IdempotencyRecords
+    from concierge.resolvers.store.keys import VisitorKeys
+    from concierge.resolvers.store.webhooks import WebhookEvents
 
 
 class Store(Protocol):

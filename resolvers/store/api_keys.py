@@ -16,9 +16,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from resolvers.store.clock import utcnow
-from resolvers.store.repository import Repository
-from resolvers.store.tables import api_keys
+from concierge.resolvers.store.clock import utcnow
+from concierge.resolvers.store.repository import Repository
+from concierge.resolvers.store.tables import api_keys
 
 KEY_PREFIX = "ck_"
 

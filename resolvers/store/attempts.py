@@ -13,16 +13,16 @@ from typing import Any, TypedDict, Unpack
 
 import sqlalchemy as sa
 
-from resolvers.store.clock import utcnow
-from resolvers.store.errors import MissingRecordError
-from resolvers.store.records import (
+from concierge.resolvers.store.clock import utcnow
+from concierge.resolvers.store.errors import MissingRecordError
+from concierge.resolvers.store.records import (
     TERMINAL_ATTEMPT_STATUSES,
     AttemptAction,
     AttemptStatus,
     UnlockAttempt,
 )
-from resolvers.store.repository import Repository
-from resolvers.store.tables import unlock_attempts as table
+from concierge.resolvers.store.repository import Repository
+from concierge.resolvers.store.tables import unlock_attempts as table
 
 
 class AttemptChanges(TypedDict, total=False):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from resolvers.store.clock import utcnow
-from resolvers.store.records import AuditEntry
-from resolvers.store.repository import Repository
-from resolvers.store.tables import audit_log as table
+from concierge.resolvers.store.clock import utcnow
+from concierge.resolvers.store.records import AuditEntry
+from concierge.resolvers.store.repository import Repository
+from concierge.resolvers.store.tables import audit_log as table
 
 
 class AuditLog(Repository):

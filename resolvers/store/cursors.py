@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from resolvers.store.clock import utcnow
-from resolvers.store.repository import Repository
-from resolvers.store.tables import ingress_cursors as table
+from concierge.resolvers.store.clock import utcnow
+from concierge.resolvers.store.repository import Repository
+from concierge.resolvers.store.tables import ingress_cursors as table
 
 
 class IngressCursors(Repository):

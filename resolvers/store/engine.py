@@ -14,7 +14,7 @@ import sqlalchemy.exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from resolvers.store.errors import StoreConfigError, StoreUnavailableError
+from concierge.resolvers.store.errors import StoreConfigError, StoreUnavailableError
 
 log = logging.getLogger(__name__)
 

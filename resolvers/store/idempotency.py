@@ -16,11 +16,11 @@ import sqlalchemy as sa
 import sqlalchemy.exc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from resolvers.store.clock import utcnow
-from resolvers.store.errors import MissingRecordError, StoreError
-from resolvers.store.records import Claim, IdempotencyRecord
-from resolvers.store.repository import Repository
-from resolvers.store.tables import idempotency_records as table
+from concierge.resolvers.store.clock import utcnow
+from concierge.resolvers.store.errors import MissingRecordError, StoreError
+from concierge.resolvers.store.records import Claim, IdempotencyRecord
+from concierge.resolvers.store.repository import Repository
+from concierge.resolvers.store.tables import idempotency_records as table
 
 DEFAULT_TTL_S = 24 * 3600.0
 POLL_INTERVAL_S = 0.05

@@ -11,12 +11,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from resolvers.store.clock import utcnow
-from resolvers.store.errors import MissingRecordError
-from resolvers.store.records import Credential, KeyStatus, VisitorKey
-from resolvers.store.repository import Repository
-from resolvers.store.tables import visitor_key_credentials as credentials
-from resolvers.store.tables import visitor_keys as keys
+from concierge.resolvers.store.clock import utcnow
+from concierge.resolvers.store.errors import MissingRecordError
+from concierge.resolvers.store.records import Credential, KeyStatus, VisitorKey
+from concierge.resolvers.store.repository import Repository
+from concierge.resolvers.store.tables import visitor_key_credentials as credentials
+from concierge.resolvers.store.tables import visitor_keys as keys
 
 
 class VisitorKeys(Repository):

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from resolvers.store.clock import utcnow
-from resolvers.store.repository import Repository
-from resolvers.store.tables import link_states
+from concierge.resolvers.store.clock import utcnow
+from concierge.resolvers.store.repository import Repository
+from concierge.resolvers.store.tables import link_states
 
 STATE_TTL = timedelta(minutes=10)
 

@@ -17,7 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from resolvers.store.engine import unavailable_as
+from concierge.resolvers.store.engine import unavailable_as
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Replicas starting together take turns: the second finds the first's tables.

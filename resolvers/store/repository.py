@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from resolvers.store.engine import unavailable_as
+from concierge.resolvers.store.engine import unavailable_as
 
 
 class Repository:

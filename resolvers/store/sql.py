@@ -5,17 +5,17 @@ from __future__ import annotations
 from cryptography.fernet import MultiFernet
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from resolvers.store.api_keys import ApiKeys
-from resolvers.store.attempts import UnlockAttempts
-from resolvers.store.audit import AuditLog
-from resolvers.store.cursors import IngressCursors
-from resolvers.store.engine import create_engine
-from resolvers.store.idempotency import DEFAULT_TTL_S, IdempotencyRecords
-from resolvers.store.keys import VisitorKeys
-from resolvers.store.links import LinkStates
-from resolvers.store.migrate import upgrade
-from resolvers.store.tokens import SqlTokenStorage
-from resolvers.store.webhooks import WebhookEvents
+from concierge.resolvers.store.api_keys import ApiKeys
+from concierge.resolvers.store.attempts import UnlockAttempts
+from concierge.resolvers.store.audit import AuditLog
+from concierge.resolvers.store.cursors import IngressCursors
+from concierge.resolvers.store.engine import create_engine
+from concierge.resolvers.store.idempotency import DEFAULT_TTL_S, IdempotencyRecords
+from concierge.resolvers.store.keys import VisitorKeys
+from concierge.resolvers.store.links import LinkStates
+from concierge.resolvers.store.migrate import upgrade
+from concierge.resolvers.store.tokens import SqlTokenStorage
+from concierge.resolvers.store.webhooks import WebhookEvents
 
 
 class SqlStore:

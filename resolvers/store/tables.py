@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-from resolvers.store.clock import UtcDateTime
+from concierge.resolvers.store.clock import UtcDateTime
 
 # Constraint names are fixed so migrations can name what they alter, on every database.
 metadata = sa.MetaData(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, MultiFernet
 
-from resolvers.store.errors import StoreConfigError
+from concierge.resolvers.store.errors import StoreConfigError
 
 log = logging.getLogger(__name__)
 

@@ -22,11 +22,11 @@ import sqlalchemy as sa
 from cryptography.fernet import InvalidToken, MultiFernet
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from connectors.tokens import TokenSet
-from resolvers.store.clock import utcnow
-from resolvers.store.errors import StoreUnavailableError
-from resolvers.store.repository import Repository
-from resolvers.store.tables import vendor_tokens
+from concierge.connectors.tokens import TokenSet
+from concierge.resolvers.store.clock import utcnow
+from concierge.resolvers.store.errors import StoreUnavailableError
+from concierge.resolvers.store.repository import Repository
+from concierge.resolvers.store.tables import vendor_tokens
 
 log = logging.getLogger(__name__)
 LOCK_SPACE = 0x7C0C  # advisory lock namespace of token renewals (the first key of two)

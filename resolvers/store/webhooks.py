@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy.exc
 
-from resolvers.store.clock import utcnow
-from resolvers.store.repository import Repository
-from resolvers.store.tables import webhook_events
+from concierge.resolvers.store.clock import utcnow
+from concierge.resolvers.store.repository import Repository
+from concierge.resolvers.store.tables import webhook_events
 
 
 class WebhookEvents(Repository):

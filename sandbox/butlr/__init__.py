@@ -1,5 +1,5 @@
 """Simulated Butlr API."""
 
-from sandbox.butlr.sim import ButlrSim
+from concierge.sandbox.butlr.sim import ButlrSim
 
 __all__ = ["ButlrSim"]

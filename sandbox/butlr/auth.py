@@ -10,11 +10,11 @@ import hmac
 
 from aiohttp import web
 
-from sandbox.butlr.errors import Handler, invalid, unauthorized
-from sandbox.butlr.state import GRANT, ButlrState, state_of
-from sandbox.butlr.tokens import AUDIENCE, CLIENT_SCOPE, USER_SCOPE
-from sandbox.butlr.validation import read_object, string
-from sandbox.oauth import Grant, InvalidGrantError, IssuedTokens
+from concierge.sandbox.butlr.errors import Handler, invalid, unauthorized
+from concierge.sandbox.butlr.state import GRANT, ButlrState, state_of
+from concierge.sandbox.butlr.tokens import AUDIENCE, CLIENT_SCOPE, USER_SCOPE
+from concierge.sandbox.butlr.validation import read_object, string
+from concierge.sandbox.oauth import Grant, InvalidGrantError, IssuedTokens
 
 routes = web.RouteTableDef()
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from sandbox.butlr.errors import invalid
-from sandbox.butlr.pagination import page
-from sandbox.butlr.validation import check_query
+from concierge.sandbox.butlr.errors import invalid
+from concierge.sandbox.butlr.pagination import page
+from concierge.sandbox.butlr.validation import check_query
 
 # Verbatim, trailing spaces and typos included ("Bedroom ", "Kitchennete / Bar").
 ROOM_TYPES = (

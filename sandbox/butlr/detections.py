@@ -15,14 +15,14 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.butlr.errors import invalid, reject_unknown_keys
-from sandbox.butlr.occupancy import stream_of, unit
-from sandbox.butlr.records import SensorRec
-from sandbox.butlr.reporting import room_series
-from sandbox.butlr.state import ButlrState, state_of
-from sandbox.butlr.timespec import TimeRange, minute_range
-from sandbox.butlr.validation import boolean, read_object, string, string_list
-from sandbox.butlr.windows import SELECTORS, parse_window, windows
+from concierge.sandbox.butlr.errors import invalid, reject_unknown_keys
+from concierge.sandbox.butlr.occupancy import stream_of, unit
+from concierge.sandbox.butlr.records import SensorRec
+from concierge.sandbox.butlr.reporting import room_series
+from concierge.sandbox.butlr.state import ButlrState, state_of
+from concierge.sandbox.butlr.timespec import TimeRange, minute_range
+from concierge.sandbox.butlr.validation import boolean, read_object, string, string_list
+from concierge.sandbox.butlr.windows import SELECTORS, parse_window, windows
 
 DATA_TYPES = ("detections_local", "detections_world", "heatmap")
 MAX_RANGE_S = (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sandbox.butlr.records import RoomRec
+from concierge.sandbox.butlr.records import RoomRec
 
 MASK64 = (1 << 64) - 1
 NOMINAL_BOUND = 10  # rooms with capacity 0 ("not configured") are bounded by this

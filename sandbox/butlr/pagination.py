@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from sandbox.butlr.errors import invalid
+from concierge.sandbox.butlr.errors import invalid
 
 # Reference silent/contradictory: no cursor name or page size; ?cursor=, ?limit=1..100, 50 default.
 DEFAULT_LIMIT = 50

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.butlr.records import FixtureRec, HiveRec, RoomRec, SensorRec, SpaceRec, ZoneRec
-from sandbox.butlr.store import LOW_BATTERY_PERCENT, Store
+from concierge.sandbox.butlr.records import (
+    FixtureRec,
+    HiveRec,
+    RoomRec,
+    SensorRec,
+    SpaceRec,
+    ZoneRec,
+)
+from concierge.sandbox.butlr.store import LOW_BATTERY_PERCENT, Store
 
 Json = dict[str, Any]
 EMPTY_GATEWAY = {"id": "", "mac_address": ""}

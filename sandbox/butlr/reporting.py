@@ -16,12 +16,12 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.butlr.errors import invalid, reject_unknown_keys
-from sandbox.butlr.records import RoomRec
-from sandbox.butlr.state import ButlrState, state_of
-from sandbox.butlr.timespec import TimeRange, minute_range
-from sandbox.butlr.validation import read_object
-from sandbox.butlr.windows import (
+from concierge.sandbox.butlr.errors import invalid, reject_unknown_keys
+from concierge.sandbox.butlr.records import RoomRec
+from concierge.sandbox.butlr.state import ButlrState, state_of
+from concierge.sandbox.butlr.timespec import TimeRange, minute_range
+from concierge.sandbox.butlr.validation import read_object
+from concierge.sandbox.butlr.windows import (
     AGGREGATES,
     SELECTORS,
     as_number,
@@ -30,7 +30,7 @@ from sandbox.butlr.windows import (
     summary,
     windows,
 )
-from sandbox.clock import iso_z
+from concierge.sandbox.clock import iso_z
 
 MAX_RANGE_S = 31 * 86_400
 # Reference silent/contradictory: no response-size limit given; ours keeps answers sane.

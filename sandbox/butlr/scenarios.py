@@ -6,13 +6,13 @@ import random
 from datetime import UTC, datetime
 from typing import Any
 
-from sandbox.butlr.errors import ButlrError
-from sandbox.butlr.occupancy import Override
-from sandbox.butlr.records import RoomRec, SensorRec
-from sandbox.butlr.state import ButlrState
-from sandbox.butlr.store import LOW_BATTERY_PERCENT
-from sandbox.clock import iso_z
-from sandbox.vendor import Scenario, ScenarioError
+from concierge.sandbox.butlr.errors import ButlrError
+from concierge.sandbox.butlr.occupancy import Override
+from concierge.sandbox.butlr.records import RoomRec, SensorRec
+from concierge.sandbox.butlr.state import ButlrState
+from concierge.sandbox.butlr.store import LOW_BATTERY_PERCENT
+from concierge.sandbox.clock import iso_z
+from concierge.sandbox.vendor import Scenario, ScenarioError
 
 
 def _iso(epoch_s: float | None) -> str | None:

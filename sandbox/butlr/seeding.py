@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sandbox.butlr import ids
-from sandbox.butlr.records import (
+from concierge.sandbox.butlr import ids
+from concierge.sandbox.butlr.records import (
     FixtureRec,
     HiveRec,
     RoomRec,
@@ -19,10 +19,10 @@ from sandbox.butlr.records import (
     ZoneRec,
     mid_capacity_of,
 )
-from sandbox.butlr.store import HEARTBEAT_PERIOD_S, LOW_BATTERY_PERCENT, Store
-from sandbox.butlr.validation import polygon_area
-from sandbox.clock import iso_z
-from sandbox.dataset import WORLD_EPOCH, World
+from concierge.sandbox.butlr.store import HEARTBEAT_PERIOD_S, LOW_BATTERY_PERCENT, Store
+from concierge.sandbox.butlr.validation import polygon_area
+from concierge.sandbox.clock import iso_z
+from concierge.sandbox.dataset import WORLD_EPOCH, World
 
 PALETTE = (
     [255, 0, 0, 255],

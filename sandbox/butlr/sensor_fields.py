@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sandbox.butlr import ids
-from sandbox.butlr.errors import invalid, reject_unknown_keys
-from sandbox.butlr.records import SensorRec, SpaceRec
-from sandbox.butlr.store import HEARTBEAT_PERIOD_S, Store
-from sandbox.butlr.validation import boolean, number, numbers, point, string
-from sandbox.clock import iso_z
+from concierge.sandbox.butlr import ids
+from concierge.sandbox.butlr.errors import invalid, reject_unknown_keys
+from concierge.sandbox.butlr.records import SensorRec, SpaceRec
+from concierge.sandbox.butlr.store import HEARTBEAT_PERIOD_S, Store
+from concierge.sandbox.butlr.validation import boolean, number, numbers, point, string
+from concierge.sandbox.clock import iso_z
 
 MODES = ("activity", "headcount", "repeater")
 # Reference silent/contradictory: Update Sensor's fields are unnamed; we allow these only.

@@ -7,17 +7,23 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.butlr import auth, detections, reporting
-from sandbox.butlr.errors import error_middleware, error_response, message_for
-from sandbox.butlr.occupancy import OccupancyModel
-from sandbox.butlr.routes import fixtures, hives, rooms, sensors, spaces, users, zones
-from sandbox.butlr.scenarios import build_scenarios, describe_override, nudge_random_room
-from sandbox.butlr.seeding import seed_from_world
-from sandbox.butlr.state import STATE, ButlrState
-from sandbox.butlr.store import LOW_BATTERY_PERCENT, Store
-from sandbox.butlr.tokens import ACCESS_TTL_S, AUDIENCE, Credentials, JwtMinter, new_refresh_token
-from sandbox.oauth import TokenStore
-from sandbox.vendor import Scenario, SimContext, VendorSim
+from concierge.sandbox.butlr import auth, detections, reporting
+from concierge.sandbox.butlr.errors import error_middleware, error_response, message_for
+from concierge.sandbox.butlr.occupancy import OccupancyModel
+from concierge.sandbox.butlr.routes import fixtures, hives, rooms, sensors, spaces, users, zones
+from concierge.sandbox.butlr.scenarios import build_scenarios, describe_override, nudge_random_room
+from concierge.sandbox.butlr.seeding import seed_from_world
+from concierge.sandbox.butlr.state import STATE, ButlrState
+from concierge.sandbox.butlr.store import LOW_BATTERY_PERCENT, Store
+from concierge.sandbox.butlr.tokens import (
+    ACCESS_TTL_S,
+    AUDIENCE,
+    Credentials,
+    JwtMinter,
+    new_refresh_token,
+)
+from concierge.sandbox.oauth import TokenStore
+from concierge.sandbox.vendor import Scenario, SimContext, VendorSim
 
 ROUTE_TABLES = (
     auth.routes,

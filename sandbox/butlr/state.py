@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from sandbox.butlr.occupancy import OccupancyModel
-from sandbox.butlr.store import Store
-from sandbox.butlr.tokens import Credentials, JwtMinter
-from sandbox.clock import Clock
-from sandbox.oauth import Grant, TokenStore
+from concierge.sandbox.butlr.occupancy import OccupancyModel
+from concierge.sandbox.butlr.store import Store
+from concierge.sandbox.butlr.tokens import Credentials, JwtMinter
+from concierge.sandbox.clock import Clock
+from concierge.sandbox.oauth import Grant, TokenStore
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from sandbox.butlr import ids
-from sandbox.butlr.errors import ButlrError, invalid, not_found
-from sandbox.butlr.records import (
+from concierge.sandbox.butlr import ids
+from concierge.sandbox.butlr.errors import ButlrError, invalid, not_found
+from concierge.sandbox.butlr.records import (
     FixtureRec,
     HiveRec,
     RoomRec,
@@ -15,7 +15,7 @@ from sandbox.butlr.records import (
     SpaceRec,
     ZoneRec,
 )
-from sandbox.clock import Clock
+from concierge.sandbox.clock import Clock
 
 HEARTBEAT_PERIOD_S = 300
 LOW_BATTERY_PERCENT = 20

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sandbox.butlr.errors import invalid
+from concierge.sandbox.butlr.errors import invalid
 
 # Reference silent/contradictory: only "-1d"/"5m" shown; we take s/m/h/d/w and RFC 3339 instants.
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}

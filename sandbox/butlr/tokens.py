@@ -16,8 +16,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.butlr import ids
-from sandbox.dataset import Person
+from concierge.sandbox.butlr import ids
+from concierge.sandbox.dataset import Person
 
 AUDIENCE = "https://butlrauth/"
 # Reference silent/contradictory: no issuer shown; we use an Auth0 tenant URL.

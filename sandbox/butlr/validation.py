@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from sandbox.butlr.errors import invalid, reject_unknown_keys
+from concierge.sandbox.butlr.errors import invalid, reject_unknown_keys
 
 JSON_TYPES = ("application/json",)
 FORM_TYPE = "application/x-www-form-urlencoded"

@@ -6,8 +6,8 @@ import statistics
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sandbox.butlr.errors import invalid, reject_unknown_keys
-from sandbox.butlr.timespec import TimeRange, duration_s
+from concierge.sandbox.butlr.errors import invalid, reject_unknown_keys
+from concierge.sandbox.butlr.timespec import TimeRange, duration_s
 
 SELECTORS = ("first", "last", "max", "min")
 AGGREGATES = ("mean", "sum", "count", "median")

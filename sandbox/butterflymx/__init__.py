@@ -1,5 +1,5 @@
 """Simulated butterflymx API."""
 
-from sandbox.butterflymx.sim import ButterflyMXSim
+from concierge.sandbox.butterflymx.sim import ButterflyMXSim
 
 __all__ = ["ButterflyMXSim"]

@@ -9,12 +9,12 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from sandbox.butterflymx import password
-from sandbox.butterflymx.auth import Identity
-from sandbox.butterflymx.context import BACKEND
-from sandbox.butterflymx.errors import OAuthError
-from sandbox.butterflymx.forms import read_form
-from sandbox.oauth import Grant, InvalidGrantError, IssuedTokens
+from concierge.sandbox.butterflymx import password
+from concierge.sandbox.butterflymx.auth import Identity
+from concierge.sandbox.butterflymx.context import BACKEND
+from concierge.sandbox.butterflymx.errors import OAuthError
+from concierge.sandbox.butterflymx.forms import read_form
+from concierge.sandbox.oauth import Grant, InvalidGrantError, IssuedTokens
 
 INVALID_CLIENT = (
     "Client authentication failed due to unknown client, no client authentication "

@@ -17,10 +17,10 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 
-from sandbox.butterflymx.records import NO_PIC, CallRecord, DoorReleaseRecord
-from sandbox.butterflymx.store import Store
-from sandbox.butterflymx.webhooks import Events
-from sandbox.clock import Clock
+from concierge.sandbox.butterflymx.records import NO_PIC, CallRecord, DoorReleaseRecord
+from concierge.sandbox.butterflymx.store import Store
+from concierge.sandbox.butterflymx.webhooks import Events
+from concierge.sandbox.clock import Clock
 
 CALL_TYPES = ("voip", "mobile")
 NOTIFICATION_TYPES = ("visitor", "delivery")

@@ -12,11 +12,16 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from sandbox.butterflymx.errors import ButterflyMXError, JsonApiError, OAuthError, PlainError
-from sandbox.butterflymx.records import UserRecord
-from sandbox.butterflymx.store import Store, Viewer
-from sandbox.clock import Clock
-from sandbox.oauth import Grant, TokenStore
+from concierge.sandbox.butterflymx.errors import (
+    ButterflyMXError,
+    JsonApiError,
+    OAuthError,
+    PlainError,
+)
+from concierge.sandbox.butterflymx.records import UserRecord
+from concierge.sandbox.butterflymx.store import Store, Viewer
+from concierge.sandbox.clock import Clock
+from concierge.sandbox.oauth import Grant, TokenStore
 
 ACCESS_TTL_S = 7200  # `expires_in: 7200` in every reference example
 MANAGER_PASSWORD = "butterfly-manager-demo"

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from sandbox.butterflymx.activity import Activity
-from sandbox.butterflymx.auth import Area, Identity
-from sandbox.butterflymx.store import Store, Viewer
-from sandbox.butterflymx.webhooks import Events
-from sandbox.clock import Clock
+from concierge.sandbox.butterflymx.activity import Activity
+from concierge.sandbox.butterflymx.auth import Area, Identity
+from concierge.sandbox.butterflymx.store import Store, Viewer
+from concierge.sandbox.butterflymx.webhooks import Events
+from concierge.sandbox.clock import Clock
 
 
 @dataclass

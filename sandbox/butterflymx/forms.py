@@ -6,7 +6,7 @@ import json
 
 from aiohttp import web
 
-from sandbox.butterflymx.errors import OAuthError
+from concierge.sandbox.butterflymx.errors import OAuthError
 
 
 async def read_form(request: web.Request) -> dict[str, str]:

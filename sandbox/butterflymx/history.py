@@ -12,8 +12,8 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sandbox.butterflymx.activity import OUTCOMES
-from sandbox.butterflymx.records import (
+from concierge.sandbox.butterflymx.activity import OUTCOMES
+from concierge.sandbox.butterflymx.records import (
     NO_PIC,
     CallRecord,
     DoorReleaseRecord,
@@ -22,8 +22,8 @@ from sandbox.butterflymx.records import (
     UnitRecord,
     VirtualKeyRecord,
 )
-from sandbox.butterflymx.store import Store
-from sandbox.dataset import FIRST_NAMES, LAST_NAMES
+from concierge.sandbox.butterflymx.store import Store
+from concierge.sandbox.dataset import FIRST_NAMES, LAST_NAMES
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import orjson
 from aiohttp import web
 
-from sandbox.butterflymx.errors import (
+from concierge.sandbox.butterflymx.errors import (
     JSONAPI_CONTENT_TYPE,
     JSONAPI_TYPE,
     JsonApiError,

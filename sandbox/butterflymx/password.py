@@ -7,9 +7,9 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.butterflymx.context import BACKEND
-from sandbox.butterflymx.errors import ButterflyMXError, OAuthError
-from sandbox.butterflymx.forms import read_form
+from concierge.sandbox.butterflymx.context import BACKEND
+from concierge.sandbox.butterflymx.errors import ButterflyMXError, OAuthError
+from concierge.sandbox.butterflymx.forms import read_form
 
 
 class PasswordError(ButterflyMXError):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.butterflymx.jsonapi import (
+from concierge.sandbox.butterflymx.jsonapi import (
     Resource,
 )
-from sandbox.butterflymx.records import (
+from concierge.sandbox.butterflymx.records import (
     BuildingRecord,
     CallRecord,
     DeviceRecord,
@@ -21,9 +21,9 @@ from sandbox.butterflymx.records import (
     UserRecord,
     VirtualKeyRecord,
 )
-from sandbox.butterflymx.store import Store
-from sandbox.butterflymx.values import iso
-from sandbox.butterflymx.zones import utc_offset
+from concierge.sandbox.butterflymx.store import Store
+from concierge.sandbox.butterflymx.values import iso
+from concierge.sandbox.butterflymx.zones import utc_offset
 
 
 def ref(kind: str, record_id: object) -> dict[str, str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.butterflymx import render
-from sandbox.butterflymx.activity import (
+from concierge.sandbox.butterflymx import render
+from concierge.sandbox.butterflymx.activity import (
     CALL_TYPES,
     DEFAULT_OUTCOME,
     DOOR_RELEASE_TYPES,
@@ -16,10 +16,10 @@ from sandbox.butterflymx.activity import (
     AnswerRelease,
     status_plan,
 )
-from sandbox.butterflymx.context import Backend
-from sandbox.butterflymx.records import UnitRecord
-from sandbox.dataset import FIRST_NAMES, LAST_NAMES
-from sandbox.vendor import ScenarioError
+from concierge.sandbox.butterflymx.context import Backend
+from concierge.sandbox.butterflymx.records import UnitRecord
+from concierge.sandbox.dataset import FIRST_NAMES, LAST_NAMES
+from concierge.sandbox.vendor import ScenarioError
 
 CALL_PARAMS = {
     "unit_id",

@@ -7,19 +7,19 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.butterflymx import accounts, scenarios
-from sandbox.butterflymx.activity import (
+from concierge.sandbox.butterflymx import accounts, scenarios
+from concierge.sandbox.butterflymx.activity import (
     CALL_TYPES,
     DEFAULT_OUTCOME,
     OUTCOMES,
     RELEASE_METHODS,
     Activity,
 )
-from sandbox.butterflymx.auth import MANAGER_PASSWORD, RESIDENT_PASSWORD, Identity
-from sandbox.butterflymx.context import BACKEND, Backend
-from sandbox.butterflymx.errors import error_middleware, fault_response
-from sandbox.butterflymx.history import seed_history
-from sandbox.butterflymx.routes import (
+from concierge.sandbox.butterflymx.auth import MANAGER_PASSWORD, RESIDENT_PASSWORD, Identity
+from concierge.sandbox.butterflymx.context import BACKEND, Backend
+from concierge.sandbox.butterflymx.errors import error_middleware, fault_response
+from concierge.sandbox.butterflymx.history import seed_history
+from concierge.sandbox.butterflymx.routes import (
     buildings,
     devices,
     door_releases,
@@ -30,10 +30,10 @@ from sandbox.butterflymx.routes import (
     units,
     v4,
 )
-from sandbox.butterflymx.store import Store
-from sandbox.butterflymx.webhooks import Events
-from sandbox.oauth import TokenStore
-from sandbox.vendor import Scenario, SimContext, VendorSim
+from concierge.sandbox.butterflymx.store import Store
+from concierge.sandbox.butterflymx.webhooks import Events
+from concierge.sandbox.oauth import TokenStore
+from concierge.sandbox.vendor import Scenario, SimContext, VendorSim
 
 ROUTE_MODULES = (buildings, units, tenants, me, door_releases, keychains, integrations, devices, v4)
 

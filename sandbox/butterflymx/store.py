@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
-from sandbox.butterflymx.records import (
+from concierge.sandbox.butterflymx.records import (
     S3_UPLOADS,
     AccessPointRecord,
     BuildingRecord,
@@ -27,7 +27,7 @@ from sandbox.butterflymx.records import (
     UserRecord,
     VirtualKeyRecord,
 )
-from sandbox.dataset import WORLD_EPOCH, World
+from concierge.sandbox.dataset import WORLD_EPOCH, World
 
 
 class TenantTable(dict[int, TenantRecord]):

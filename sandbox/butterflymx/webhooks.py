@@ -17,15 +17,15 @@ import json
 import uuid
 from typing import Any
 
-from sandbox.butterflymx import render
-from sandbox.butterflymx.jsonapi import (
+from concierge.sandbox.butterflymx import render
+from concierge.sandbox.butterflymx.jsonapi import (
     Resource,
 )
-from sandbox.butterflymx.records import CallRecord, DoorReleaseRecord, IntegrationRecord
-from sandbox.butterflymx.store import Store
-from sandbox.butterflymx.values import iso
-from sandbox.clock import Clock
-from sandbox.webhooks import Delivery, RetryPolicy, WebhookDispatcher
+from concierge.sandbox.butterflymx.records import CallRecord, DoorReleaseRecord, IntegrationRecord
+from concierge.sandbox.butterflymx.store import Store
+from concierge.sandbox.butterflymx.values import iso
+from concierge.sandbox.clock import Clock
+from concierge.sandbox.webhooks import Delivery, RetryPolicy, WebhookDispatcher
 
 # Reference silent on webhook retries: every 60 s for 24 h, 5 s to answer, then dropped.
 WEBHOOK_POLICY = RetryPolicy(interval_s=60.0, give_up_after_s=24 * 3600.0, timeout_s=5.0)

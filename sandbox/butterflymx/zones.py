@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from datetime import UTC, datetime
 
-from sandbox.butterflymx.store import RAILS_ZONES
+from concierge.sandbox.butterflymx.store import RAILS_ZONES
 
 IANA_FOR_RAILS = {rails: iana for iana, rails in RAILS_ZONES.items()} | {
     "Atlantic Time (Canada)": "America/Halifax",

@@ -1,5 +1,5 @@
 """Simulated remotelock API."""
 
-from sandbox.remotelock.sim import RemoteLockSim
+from concierge.sandbox.remotelock.sim import RemoteLockSim
 
 __all__ = ["RemoteLockSim"]

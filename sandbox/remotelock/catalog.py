@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.remotelock.store import Record
+from concierge.sandbox.remotelock.store import Record
 
 _LOCK_HEARTBEATS = [0, 300, 900, 1200, 1800, 3600, 7200, 14400, 28800, 43200]
 _WIDE_HEARTBEATS = [0, 10, 60, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 14400]

@@ -12,8 +12,8 @@ from urllib.parse import urlencode, urlsplit
 from aiohttp import web
 from multidict import MultiDict, MultiMapping
 
-from sandbox.oauth import Grant, InvalidGrantError, IssuedTokens
-from sandbox.remotelock.core import Core, core_of
+from concierge.sandbox.oauth import Grant, InvalidGrantError, IssuedTokens
+from concierge.sandbox.remotelock.core import Core, core_of
 
 # The reference documents requests and success bodies only; errors follow RFC 6749
 # (`{"error", "error_description"}`, 400, or 401 for a bad client) and revocation follows

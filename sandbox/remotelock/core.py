@@ -9,18 +9,18 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.clock import iso_z
-from sandbox.oauth import TokenStore
-from sandbox.remotelock.events import EventPublisher, build_event, credential_details
-from sandbox.remotelock.history import seed_history
-from sandbox.remotelock.jsonapi import api_base
-from sandbox.remotelock.people import seed_people, seed_subscribers
-from sandbox.remotelock.ratelimit import RateLimiter
-from sandbox.remotelock.resources import View
-from sandbox.remotelock.scheduler import Scheduler
-from sandbox.remotelock.seed import base_store
-from sandbox.remotelock.store import Ids, Record, touch
-from sandbox.vendor import SimContext
+from concierge.sandbox.clock import iso_z
+from concierge.sandbox.oauth import TokenStore
+from concierge.sandbox.remotelock.events import EventPublisher, build_event, credential_details
+from concierge.sandbox.remotelock.history import seed_history
+from concierge.sandbox.remotelock.jsonapi import api_base
+from concierge.sandbox.remotelock.people import seed_people, seed_subscribers
+from concierge.sandbox.remotelock.ratelimit import RateLimiter
+from concierge.sandbox.remotelock.resources import View
+from concierge.sandbox.remotelock.scheduler import Scheduler
+from concierge.sandbox.remotelock.seed import base_store
+from concierge.sandbox.remotelock.store import Ids, Record, touch
+from concierge.sandbox.vendor import SimContext
 
 # Devices behave as the reference describes: `PUT /devices/:id/lock` answers at once with the
 # commanded state, and the lock confirms a moment later (on the sandbox clock) with a

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from sandbox.clock import Clock, iso_z
-from sandbox.remotelock.resources import View
-from sandbox.remotelock.store import Ids, Record, Store, touch
-from sandbox.webhooks import Delivery, RetryPolicy, WebhookDispatcher
+from concierge.sandbox.clock import Clock, iso_z
+from concierge.sandbox.remotelock.resources import View
+from concierge.sandbox.remotelock.store import Ids, Record, Store, touch
+from concierge.sandbox.webhooks import Delivery, RetryPolicy, WebhookDispatcher
 
 # Publishing stores the event (so `GET /events` shows it), writes one `notification` per
 # active subscriber with a matching subscription, and enqueues a webhook for webhook

@@ -8,9 +8,9 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from sandbox.remotelock.core import Core
-from sandbox.remotelock.errors import ApiError, ResourceError
-from sandbox.remotelock.jsonapi import MOUNT
+from concierge.sandbox.remotelock.core import Core
+from concierge.sandbox.remotelock.errors import ApiError, ResourceError
+from concierge.sandbox.remotelock.jsonapi import MOUNT
 
 # Order: unknown routes and wrong methods answer 404/405 first; then the `Accept` version
 # (406), the bearer token (401), the account's rate limit (429); then the handler. Every

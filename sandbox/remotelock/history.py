@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sandbox.clock import Clock
-from sandbox.remotelock.events import EventPublisher, build_event, credential_details
-from sandbox.remotelock.store import Ids, Record, Store
+from concierge.sandbox.clock import Clock
+from concierge.sandbox.remotelock.events import EventPublisher, build_event, credential_details
+from concierge.sandbox.remotelock.store import Ids, Record, Store
 
 HISTORY_S = 14 * 86_400
 RESIDENT_UNLOCKS = 220

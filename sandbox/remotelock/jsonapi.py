@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.remotelock.errors import ApiError, json_response
+from concierge.sandbox.remotelock.errors import ApiError, json_response
 
 MOUNT = "/remotelock"
 

@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiMapping
 
-from sandbox.remotelock.errors import bad_parameter, json_response
+from concierge.sandbox.remotelock.errors import bad_parameter, json_response
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 50

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.clock import Clock
-from sandbox.dataset import FIRST_NAMES, LAST_NAMES, World
-from sandbox.remotelock.pins import generate_pin, pin_taken
-from sandbox.remotelock.seed import naive, stamp
-from sandbox.remotelock.store import Ids, Record, Store
+from concierge.sandbox.clock import Clock
+from concierge.sandbox.dataset import FIRST_NAMES, LAST_NAMES, World
+from concierge.sandbox.remotelock.pins import generate_pin, pin_taken
+from concierge.sandbox.remotelock.seed import naive, stamp
+from concierge.sandbox.remotelock.store import Ids, Record, Store
 
 
 def person_record(

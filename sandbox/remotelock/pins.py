@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox.remotelock.store import Ids, Store
+from concierge.sandbox.remotelock.store import Ids, Store
 
 # Reference silent: generate_pin's format is undocumented; we generate 6 digits (no leading
 # zero), unique among the account's persons that are not deactivated.

@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.clock import Clock
-from sandbox.remotelock.errors import RateLimitedError
+from concierge.sandbox.clock import Clock
+from concierge.sandbox.remotelock.errors import RateLimitedError
 
 LIMIT = 120
 WINDOW_S = 60.0

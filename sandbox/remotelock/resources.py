@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sandbox.remotelock.store import Record, Store, ordered
+from concierge.sandbox.remotelock.store import Record, Store, ordered
 
 LOCK_ORDER = (
     "name",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from sandbox.remotelock.core import Core
-from sandbox.remotelock.store import Record
-from sandbox.vendor import Scenario, ScenarioError
+from concierge.sandbox.remotelock.core import Core
+from concierge.sandbox.remotelock.store import Record
+from concierge.sandbox.vendor import Scenario, ScenarioError
 
 LOCK_EVENTS = ("unlocked", "locked", "access_denied")
 

@@ -8,7 +8,7 @@ import heapq
 import itertools
 from collections.abc import Callable
 
-from sandbox.clock import Clock
+from concierge.sandbox.clock import Clock
 
 
 class Scheduler:

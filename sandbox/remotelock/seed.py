@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sandbox.clock import Clock, iso_z
-from sandbox.dataset import Building, World
-from sandbox.remotelock.catalog import model_id_by_number, model_records
-from sandbox.remotelock.store import Ids, Record, Store
+from concierge.sandbox.clock import Clock, iso_z
+from concierge.sandbox.dataset import Building, World
+from concierge.sandbox.remotelock.catalog import model_id_by_number, model_records
+from concierge.sandbox.remotelock.store import Ids, Record, Store
 
 STATE_CODES = {
     "Massachusetts": "MA",

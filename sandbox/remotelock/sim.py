@@ -8,14 +8,14 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.oauth import TokenStore
-from sandbox.remotelock.connect import connect_routes
-from sandbox.remotelock.core import CORE_KEY, Core
-from sandbox.remotelock.errors import ApiError, RateLimitedError
-from sandbox.remotelock.gateway import FALLBACK_ROUTE, fallback, gateway
-from sandbox.remotelock.routes import API_ROUTES
-from sandbox.remotelock.scenarios import ambient_step, build_scenarios
-from sandbox.vendor import Scenario, SimContext, VendorSim
+from concierge.sandbox.oauth import TokenStore
+from concierge.sandbox.remotelock.connect import connect_routes
+from concierge.sandbox.remotelock.core import CORE_KEY, Core
+from concierge.sandbox.remotelock.errors import ApiError, RateLimitedError
+from concierge.sandbox.remotelock.gateway import FALLBACK_ROUTE, fallback, gateway
+from concierge.sandbox.remotelock.routes import API_ROUTES
+from concierge.sandbox.remotelock.scenarios import ambient_step, build_scenarios
+from concierge.sandbox.vendor import Scenario, SimContext, VendorSim
 
 MEDIA_TYPE = "application/vnd.lockstate+json; version=1"
 

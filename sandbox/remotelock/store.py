@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.clock import Clock, iso_z
+from concierge.sandbox.clock import Clock, iso_z
 
 
 @dataclass

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sandbox.remotelock.errors import Problems
-from sandbox.remotelock.store import Record
+from concierge.sandbox.remotelock.errors import Problems
+from concierge.sandbox.remotelock.store import Record
 
 BLANK = "can't be blank"
 INVALID = "is invalid"

@@ -6,11 +6,11 @@ import logging
 import aiohttp
 import pytest
 
-from connectors.breaker import CircuitBreaker
-from connectors.errors import CircuitOpenError, VendorUnavailableError
-from connectors.policy import NO_RETRY
-from connectors.remotelock import build_client
-from connectors.tokens import MemoryTokenStorage
+from concierge.connectors.breaker import CircuitBreaker
+from concierge.connectors.errors import CircuitOpenError, VendorUnavailableError
+from concierge.connectors.policy import NO_RETRY
+from concierge.connectors.remotelock import build_client
+from concierge.connectors.tokens import MemoryTokenStorage
 from tests.conftest import RunningSandbox
 from tests.connectors.remotelock.conftest import make_config
 
@@ -111,7 +111,7 @@ def test_a_probe_that_ends_without_an_answer_lets_the_next_call_probe() -> None:
 def test_going_down_and_recovering_are_each_logged_once(caplog: pytest.LogCaptureFixture) -> None:
     clock = FakeClock()
     breaker = CircuitBreaker("butlr", threshold=2, probe_interval_s=1, clock=clock)
-    with caplog.at_level(logging.WARNING, logger="connectors.breaker"):
+    with caplog.at_level(logging.WARNING, logger="concierge.connectors.breaker"):
         for _ in range(2):
             breaker.before_call()
             breaker.record_failure()

@@ -7,9 +7,9 @@ import time
 import aiohttp
 import pytest
 
-from connectors.errors import VendorTimeoutError, VendorUnavailableError
-from connectors.http import VendorHTTP
-from connectors.policy import RetryPolicy, Timeouts, reset_deadline, set_deadline
+from concierge.connectors.errors import VendorTimeoutError, VendorUnavailableError
+from concierge.connectors.http import VendorHTTP
+from concierge.connectors.policy import RetryPolicy, Timeouts, reset_deadline, set_deadline
 from tests.conftest import RunningSandbox
 
 

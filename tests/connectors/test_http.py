@@ -11,20 +11,20 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from connectors.breaker import CircuitBreaker
-from connectors.butlr import build_client as build_butlr
-from connectors.butterflymx import ButterflyMXConfig
-from connectors.butterflymx import build_client as build_butterflymx
-from connectors.errors import (
+from concierge.connectors.breaker import CircuitBreaker
+from concierge.connectors.butlr import build_client as build_butlr
+from concierge.connectors.butterflymx import ButterflyMXConfig
+from concierge.connectors.butterflymx import build_client as build_butterflymx
+from concierge.connectors.errors import (
     VendorNotFoundError,
     VendorRateLimitedError,
     VendorTimeoutError,
     VendorUnavailableError,
 )
-from connectors.http import VendorHTTP, segment
-from connectors.policy import RetryPolicy, Timeouts
-from connectors.remotelock import build_client as build_remotelock
-from connectors.tokens import MemoryTokenStorage
+from concierge.connectors.http import VendorHTTP, segment
+from concierge.connectors.policy import RetryPolicy, Timeouts
+from concierge.connectors.remotelock import build_client as build_remotelock
+from concierge.connectors.tokens import MemoryTokenStorage
 from tests.conftest import RunningSandbox
 from tests.connectors.butlr.conftest import make_config as butlr_config
 from tests.connectors.remotelock.conftest import make_config as remotelock_config

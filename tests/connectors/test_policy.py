@@ -2,7 +2,7 @@
 
 import random
 
-from connectors.policy import DEFAULT_RETRY, DEFAULT_TIMEOUTS, NO_RETRY, RetryPolicy
+from concierge.connectors.policy import DEFAULT_RETRY, DEFAULT_TIMEOUTS, NO_RETRY, RetryPolicy
 
 
 def test_retry_defaults_are_pinned() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from connectors.ratelimit import RateLimiter
+from concierge.connectors.ratelimit import RateLimiter
 
 
 class Clock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from connectors.slices import SLICE, fanning_out, parse_each
+from concierge.connectors.slices import SLICE, fanning_out, parse_each
 
 
 async def test_every_item_is_parsed_in_order_with_its_index() -> None:

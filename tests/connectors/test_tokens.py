@@ -12,9 +12,9 @@ from dataclasses import replace
 import aiohttp
 import pytest
 
-from connectors.errors import VendorAuthError
-from connectors.remotelock import RemoteLockClient, build_client
-from connectors.tokens import MemoryTokenStorage, TokenSet
+from concierge.connectors.errors import VendorAuthError
+from concierge.connectors.remotelock import RemoteLockClient, build_client
+from concierge.connectors.tokens import MemoryTokenStorage, TokenSet
 from tests.conftest import RunningSandbox
 from tests.connectors.remotelock.conftest import (
     TOKEN_ROUTE,

@@ -28,7 +28,7 @@ async def replica(
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "server.cli",
+        "concierge.server.cli",
         "serve",
         "--port",
         str(port),

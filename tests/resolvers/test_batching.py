@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from resolvers.batching import grouped, keyed
-from resolvers.cache import VendorCache
+from concierge.resolvers.batching import grouped, keyed
+from concierge.resolvers.cache import VendorCache
 
 
 async def test_keyed_fetches_only_the_misses_in_one_call_and_remembers_unknown_keys() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from resolvers.bus import BusClosedError, Event, LocalBus, SubscriberTooSlowError
+from concierge.resolvers.bus import BusClosedError, Event, LocalBus, SubscriberTooSlowError
 
 
 async def test_each_subscriber_of_a_topic_gets_every_event_and_no_other_topics() -> None:

@@ -7,7 +7,7 @@ import asyncio
 import aiohttp
 import pytest
 
-from resolvers.cache import VendorCache
+from concierge.resolvers.cache import VendorCache
 from tests.schema.graphs import Graph
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import aiohttp
 
-from connectors.policy import remaining
-from resolvers.context import RequestContext
-from resolvers.store.sql import SqlStore
-from server.backends import open_backends
-from server.settings import Settings
-from server.vendors import build_services
+from concierge.connectors.policy import remaining
+from concierge.resolvers.context import RequestContext
+from concierge.resolvers.store.sql import SqlStore
+from concierge.server.backends import open_backends
+from concierge.server.settings import Settings
+from concierge.server.vendors import build_services
 from tests.conftest import RunningSandbox
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
-from connectors.errors import VendorUnavailableError
-from resolvers.coordinators import Coordinators
-from resolvers.tasks import BackgroundTasks
+from concierge.connectors.errors import VendorUnavailableError
+from concierge.resolvers.coordinators import Coordinators
+from concierge.resolvers.tasks import BackgroundTasks
 
 
 async def test_many_watchers_share_one_poll_that_stops_after_the_last() -> None:

@@ -15,8 +15,8 @@ import uvicorn
 from cryptography.fernet import Fernet, MultiFernet
 from starlette.applications import Starlette
 
-from server.app import AppState, create_app
-from server.settings import Settings
+from concierge.server.app import AppState, create_app
+from concierge.server.settings import Settings
 from tests.conftest import RunningSandbox
 from tests.schema.graphs import DASHBOARD
 
@@ -110,8 +110,8 @@ async def test_a_dashboard_one_replica_fetched_costs_the_other_no_vendor_call(
 async def test_redis_down_costs_vendor_calls_not_answers() -> None:
     from redis.asyncio import Redis
 
-    from resolvers.cache import VendorCache
-    from resolvers.shared_cache import RedisTier
+    from concierge.resolvers.cache import VendorCache
+    from concierge.resolvers.shared_cache import RedisTier
 
     # Port 9 (discard): nothing listens, so every Redis call fails at once.
     redis = Redis.from_url("redis://127.0.0.1:9/0", socket_connect_timeout=0.5)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from resolvers.sitemap import SiteMap, SiteMapError
-from sandbox.dataset import build_world
+from concierge.resolvers.sitemap import SiteMap, SiteMapError
+from concierge.sandbox.dataset import build_world
 
 
 def test_unmapped_objects_are_simply_absent() -> None:

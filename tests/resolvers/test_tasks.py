@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from resolvers.tasks import BackgroundTasks
+from concierge.resolvers.tasks import BackgroundTasks
 
 
 async def test_one_failing_task_cancels_no_other_and_close_stops_the_rest() -> None:

@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from sandbox.webhooks import Delivery, RetryPolicy
+from concierge.sandbox.webhooks import Delivery, RetryPolicy
 from tests.conftest import RunningSandbox
 
 

@@ -1,6 +1,6 @@
 """The demo world is deterministic, big enough, and joins the vendors consistently."""
 
-from sandbox.dataset import DatasetSpec, build_world
+from concierge.sandbox.dataset import DatasetSpec, build_world
 
 
 def test_default_world_meets_the_demo_minimums() -> None:

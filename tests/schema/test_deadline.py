@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from server.settings import Settings
+from concierge.server.settings import Settings
 from tests.schema.graphs import DASHBOARD, Graph
 from tests.schema.graphs import building_of as _building
 

@@ -14,9 +14,9 @@ from strawberry import relay
 from strawberry.permission import BasePermission
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from schema import schema as concierge_schema
-from schema.execution import FastExecutionContext, install, prefilled
-from server.settings import Settings
+from concierge.schema import schema as concierge_schema
+from concierge.schema.execution import FastExecutionContext, install, prefilled
+from concierge.server.settings import Settings
 from tests.conftest import RunningSandbox, serve
 from tests.schema.graphs import DASHBOARD, Graph
 

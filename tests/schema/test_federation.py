@@ -10,7 +10,7 @@ from typing import Any
 
 import aiohttp
 
-from schema.root import schema
+from concierge.schema.root import schema
 from tests.conftest import require_tool
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from server.settings import Settings
+from concierge.server.settings import Settings
 from tests.schema.graphs import Graph, building_of
 
 KEY_FIELDS = """

@@ -9,8 +9,8 @@ import pytest
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 
-from resolvers.checks import ObjectChecks
-from server.app import ChecksFor
+from concierge.resolvers.checks import ObjectChecks
+from concierge.server.app import ChecksFor
 from tests.schema.graphs import DASHBOARD, Graph, building_of
 
 

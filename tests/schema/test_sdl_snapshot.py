@@ -1,6 +1,6 @@
 """The checked-in SDL is the schema the server serves."""
 
-from schema.root import SDL_PATH, export_sdl
+from concierge.schema.root import SDL_PATH, export_sdl
 
 
 def test_checked_in_sdl_equals_the_served_schema() -> None:

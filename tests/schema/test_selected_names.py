@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from schema.context import selected_names
+from concierge.schema.context import selected_names
 
 
 def _public(info: Any) -> set[str]:

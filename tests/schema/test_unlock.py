@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from server.settings import Settings
+from concierge.server.settings import Settings
 from tests.schema.graphs import Graph, building_of
 
 UNLOCK = """

@@ -10,8 +10,8 @@ from dataclasses import replace
 import aiohttp
 import pytest
 
-from server.settings import Settings
-from server.store import open_store
+from concierge.server.settings import Settings
+from concierge.server.store import open_store
 from tests.conftest import serve
 from tests.server.authgraph import AUDIENCE, ISSUER, SECRET, AuthGraph, token
 
@@ -255,7 +255,7 @@ def test_jwt_secret_is_masked_in_settings_repr() -> None:
 
 
 def test_keys_cli_creates_lists_and_revokes(capsys: pytest.CaptureFixture[str]) -> None:
-    from server.cli import main
+    from concierge.server.cli import main
 
     assert (
         main(["keys", "create", "--name", "console", "--role", "operator", "--building", "11741"])

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 from dockerfile_parse import DockerfileParser
 
-from server.ide import ASSETS
+from concierge.server.ide import ASSETS
 from tests.conftest import missing, require_tool
 
 REPO = Path(__file__).resolve().parents[2]

@@ -17,7 +17,7 @@ import aiohttp
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from server.ide import ASSETS
+from concierge.server.ide import ASSETS
 from tests.conftest import missing, require_tool
 
 REPO = Path(__file__).resolve().parents[2]

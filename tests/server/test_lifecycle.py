@@ -11,7 +11,7 @@ from pathlib import Path
 
 import aiohttp
 
-from server.settings import Settings
+from concierge.server.settings import Settings
 from tests.conftest import RunningSandbox, running_server
 from tests.schema.graphs import DASHBOARD, Graph, building_of
 from tests.server.test_cli import _free_port, _wait_ready
@@ -34,7 +34,7 @@ async def test_sigterm_finishes_the_request_in_flight_then_exits(
     sandbox = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "server.cli",
+        "concierge.server.cli",
         "sandbox",
         "--port",
         "0",
@@ -51,7 +51,7 @@ async def test_sigterm_finishes_the_request_in_flight_then_exits(
         serve = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "server.cli",
+            "concierge.server.cli",
             "serve",
             "--port",
             str(port),
@@ -86,7 +86,7 @@ async def test_sigterm_finishes_the_request_in_flight_then_exits(
 
 
 async def test_the_health_command_checks_a_running_server(concierge_url: str) -> None:
-    from server.cli import main
+    from concierge.server.cli import main
 
     # In a thread: the command blocks, and this loop serves the request it makes.
     assert await asyncio.to_thread(main, ["health", "--url", f"{concierge_url}/healthz"]) == 0

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from graphql import get_introspection_query
 
-from server.settings import Settings
+from concierge.server.settings import Settings
 from tests.conftest import serve
 
 HEALTHZ_WITHIN_S = 1.0  # the promise: the server stays live while one query is refused

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 import pytest
 
-from resolvers.residents import ResidentLinks
-from server.store import open_store
+from concierge.resolvers.residents import ResidentLinks
+from concierge.server.store import open_store
 from tests.conftest import serve
 from tests.server.authgraph import ISSUER, AuthGraph, token
 from tests.server.test_auth import SETTINGS

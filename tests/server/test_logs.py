@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import aiohttp
 import pytest
 
-from server.logs import JsonFormatter, TextFormatter, configure_logging
+from concierge.server.logs import JsonFormatter, TextFormatter, configure_logging
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
-from server.settings import Settings
+from concierge.server.settings import Settings
 from tests.conftest import RunningSandbox, running_server
 from tests.schema.graphs import DASHBOARD
 
@@ -120,7 +120,7 @@ async def test_token_requests_are_counted_too(
 
 
 def test_operation_names_are_bounded() -> None:
-    from server.metrics import MAX_OPERATION_NAMES, Metrics
+    from concierge.server.metrics import MAX_OPERATION_NAMES, Metrics
 
     metrics = Metrics()
     for n in range(MAX_OPERATION_NAMES + 10):

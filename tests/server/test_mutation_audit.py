@@ -6,8 +6,8 @@ from pathlib import Path
 
 import aiohttp
 
-from server.settings import Settings
-from server.store import open_store
+from concierge.server.settings import Settings
+from concierge.server.store import open_store
 from tests.conftest import RunningSandbox, running_server
 from tests.schema.graphs import Graph
 from tests.schema.test_keys import REVOKE, SET_PIN, _calls, _custom, _issue, _site

@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from server.settings import Settings
+from concierge.server.settings import Settings
 from tests.schema.graphs import Graph
 
 REMOTELOCK_DOOR = """

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 
-from server.settings import Settings
+from concierge.server.settings import Settings
 from tests.conftest import serve
 from tests.schema.graphs import Graph
 

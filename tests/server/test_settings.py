@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from server.settings import Settings, SettingsError, load_settings
+from concierge.server.settings import Settings, SettingsError, load_settings
 
 
 def test_environment_overrides_the_file(tmp_path: Path) -> None:
@@ -89,7 +89,7 @@ def test_a_wrong_log_format_names_the_setting() -> None:
 
 
 def test_real_time_settings_load_from_the_environment_and_redis_password_is_masked() -> None:
-    from server.settings import load_settings
+    from concierge.server.settings import load_settings
 
     settings = load_settings(
         environ={

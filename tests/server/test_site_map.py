@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.dataset import build_world
-from server.settings import SettingsError
-from server.vendors import load_site_map
+from concierge.sandbox.dataset import build_world
+from concierge.server.settings import SettingsError
+from concierge.server.vendors import load_site_map
 
 
 def test_the_sandbox_site_map_loads_from_a_json_file(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from typing import Any
 import aiohttp
 import uvicorn
 
-from server.app import create_app
-from server.settings import Settings
+from concierge.server.app import create_app
+from concierge.server.settings import Settings
 from tests.conftest import RunningSandbox
 from tests.schema.graphs import Graph
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from server.settings import Settings, SettingsError, load_settings
-from server.store import database_url, open_store
+from concierge.server.settings import Settings, SettingsError, load_settings
+from concierge.server.store import database_url, open_store
 
 
 def test_by_default_the_store_is_a_sqlite_file_in_the_data_directory() -> None:

@@ -20,7 +20,7 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 from websockets import Subprotocol
 
-from server.settings import Settings
+from concierge.server.settings import Settings
 from tests.conftest import require_tool, running_server
 
 CALL_STATUS = "subscription($id: ID!) { callStatus(callId: $id) { status terminal call { guid } } }"

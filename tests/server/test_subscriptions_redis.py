@@ -11,10 +11,10 @@ import aiohttp
 import pytest
 from redis.asyncio import Redis
 
-from resolvers.bus import RedisBus
-from resolvers.events import DoorEventData, door_topic, event
-from resolvers.tasks import BackgroundTasks
-from server.settings import Settings
+from concierge.resolvers.bus import RedisBus
+from concierge.resolvers.events import DoorEventData, door_topic, event
+from concierge.resolvers.tasks import BackgroundTasks
+from concierge.server.settings import Settings
 from tests.conftest import RunningSandbox, running_server
 from tests.server.test_subscriptions import (
     OCCUPANCY,

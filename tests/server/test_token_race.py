@@ -10,9 +10,9 @@ import aiohttp
 import pytest
 from cryptography.fernet import Fernet, MultiFernet
 
-from connectors.remotelock import build_client
-from connectors.tokens import MemoryTokenStorage
-from resolvers.store.sql import SqlStore
+from concierge.connectors.remotelock import build_client
+from concierge.connectors.tokens import MemoryTokenStorage
+from concierge.resolvers.store.sql import SqlStore
 from tests.conftest import RunningSandbox
 from tests.connectors.remotelock.conftest import TOKEN_ROUTE, make_config, route_count, sign_in
 from tests.resolvers.store.conftest import fresh_postgres_database

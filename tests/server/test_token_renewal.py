@@ -9,10 +9,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from resolvers.store.sql import SqlStore
-from server.backends import open_backends
-from server.settings import Settings
-from server.vendors import build_services
+from concierge.resolvers.store.sql import SqlStore
+from concierge.server.backends import open_backends
+from concierge.server.settings import Settings
+from concierge.server.vendors import build_services
 from tests.conftest import RunningSandbox
 from tests.schema.graphs import Graph
 

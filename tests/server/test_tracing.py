@@ -13,8 +13,8 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from server.app import create_app
-from server.settings import Settings
+from concierge.server.app import create_app
+from concierge.server.settings import Settings
 from tests.schema.graphs import DASHBOARD
 
 
@@ -71,7 +71,7 @@ async def test_a_dashboard_query_is_one_trace_with_a_span_per_vendor_request(
 
 
 async def test_tracing_is_off_by_default() -> None:
-    from server.tracing import tracer_provider
+    from concierge.server.tracing import tracer_provider
 
     assert tracer_provider(Settings()) is None
     assert tracer_provider(Settings(otlp_endpoint="http://127.0.0.1:4318")) is not None

@@ -15,8 +15,8 @@ from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from server.settings import Settings
-from server.store import open_store
+from concierge.server.settings import Settings
+from concierge.server.store import open_store
 from tests.conftest import RunningSandbox, running_server
 from tests.resolvers.store.conftest import fresh_postgres_database
 from tests.schema.graphs import Graph, building_of

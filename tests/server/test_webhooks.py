@@ -16,8 +16,8 @@ import aiohttp
 import pytest
 import uvicorn
 
-from resolvers.bus import Event
-from resolvers.events import (
+from concierge.resolvers.bus import Event
+from concierge.resolvers.events import (
     CallEventData,
     DoorEventData,
     attempt_topic,
@@ -26,10 +26,10 @@ from resolvers.events import (
     door_topic,
     payload,
 )
-from resolvers.services import Services
-from server import app as server_app
-from server.app import create_app
-from server.settings import Settings
+from concierge.resolvers.services import Services
+from concierge.server import app as server_app
+from concierge.server.app import create_app
+from concierge.server.settings import Settings
 from tests.conftest import RunningSandbox
 from tests.schema.graphs import Graph
 

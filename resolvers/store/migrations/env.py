@@ -11,8 +11,8 @@ import asyncio
 import sqlalchemy as sa
 from alembic import context
 
-from resolvers.store.engine import create_engine
-from resolvers.store.tables import metadata
+from concierge.resolvers.store.engine import create_engine
+from concierge.resolvers.store.tables import metadata
 
 
 def _run(connection: sa.Connection) -> None:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from sandbox.butlr import ids
-from sandbox.butlr.errors import invalid, reject_unknown_keys
-from sandbox.butlr.pagination import page
-from sandbox.butlr.records import HiveRec
-from sandbox.butlr.render import hive_details, hive_item
-from sandbox.butlr.state import state_of
-from sandbox.butlr.validation import check_query, details_flag, read_object, string
+from concierge.sandbox.butlr import ids
+from concierge.sandbox.butlr.errors import invalid, reject_unknown_keys
+from concierge.sandbox.butlr.pagination import page
+from concierge.sandbox.butlr.records import HiveRec
+from concierge.sandbox.butlr.render import hive_details, hive_item
+from concierge.sandbox.butlr.state import state_of
+from concierge.sandbox.butlr.validation import check_query, details_flag, read_object, string
 
 routes = web.RouteTableDef()
 

@@ -7,16 +7,16 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.butlr import ids
-from sandbox.butlr.catalog import ROOM_TYPES, type_list
-from sandbox.butlr.errors import invalid, reject_unknown_keys
-from sandbox.butlr.pagination import page
-from sandbox.butlr.records import RoomRec, mid_capacity_of
-from sandbox.butlr.render import room_created, room_details, room_item
-from sandbox.butlr.seeding import PALETTE
-from sandbox.butlr.state import state_of
-from sandbox.butlr.store import Store
-from sandbox.butlr.validation import (
+from concierge.sandbox.butlr import ids
+from concierge.sandbox.butlr.catalog import ROOM_TYPES, type_list
+from concierge.sandbox.butlr.errors import invalid, reject_unknown_keys
+from concierge.sandbox.butlr.pagination import page
+from concierge.sandbox.butlr.records import RoomRec, mid_capacity_of
+from concierge.sandbox.butlr.render import room_created, room_details, room_item
+from concierge.sandbox.butlr.seeding import PALETTE
+from concierge.sandbox.butlr.state import state_of
+from concierge.sandbox.butlr.store import Store
+from concierge.sandbox.butlr.validation import (
     check_query,
     color,
     details_flag,

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from sandbox.butlr.pagination import page
-from sandbox.butlr.render import sensor_details, sensor_doc, sensor_ref
-from sandbox.butlr.sensor_fields import apply_fields
-from sandbox.butlr.state import state_of
-from sandbox.butlr.validation import check_query, details_flag, read_object
+from concierge.sandbox.butlr.pagination import page
+from concierge.sandbox.butlr.render import sensor_details, sensor_doc, sensor_ref
+from concierge.sandbox.butlr.sensor_fields import apply_fields
+from concierge.sandbox.butlr.state import state_of
+from concierge.sandbox.butlr.validation import check_query, details_flag, read_object
 
 routes = web.RouteTableDef()
 

@@ -6,14 +6,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiohttp import web
 
-from sandbox.butlr import ids
-from sandbox.butlr.errors import invalid, reject_unknown_keys
-from sandbox.butlr.pagination import page
-from sandbox.butlr.records import SpaceRec
-from sandbox.butlr.render import space_doc
-from sandbox.butlr.sensor_fields import add_or_update_in_space
-from sandbox.butlr.state import state_of
-from sandbox.butlr.validation import check_query, details_flag, number, read_object, string
+from concierge.sandbox.butlr import ids
+from concierge.sandbox.butlr.errors import invalid, reject_unknown_keys
+from concierge.sandbox.butlr.pagination import page
+from concierge.sandbox.butlr.records import SpaceRec
+from concierge.sandbox.butlr.render import space_doc
+from concierge.sandbox.butlr.sensor_fields import add_or_update_in_space
+from concierge.sandbox.butlr.state import state_of
+from concierge.sandbox.butlr.validation import (
+    check_query,
+    details_flag,
+    number,
+    read_object,
+    string,
+)
 
 routes = web.RouteTableDef()
 SPACE_FIELDS = (

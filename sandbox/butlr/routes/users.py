@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from sandbox.butlr.auth import public
-from sandbox.butlr.errors import invalid, reject_unknown_keys
-from sandbox.butlr.state import grant_of, state_of
-from sandbox.butlr.validation import check_query, read_object, string
+from concierge.sandbox.butlr.auth import public
+from concierge.sandbox.butlr.errors import invalid, reject_unknown_keys
+from concierge.sandbox.butlr.state import grant_of, state_of
+from concierge.sandbox.butlr.validation import check_query, read_object, string
 
 routes = web.RouteTableDef()
 DEFAULT_LANGUAGE = "en-US"

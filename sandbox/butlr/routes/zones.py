@@ -12,14 +12,14 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.butlr import ids
-from sandbox.butlr.errors import invalid, reject_unknown_keys
-from sandbox.butlr.pagination import page
-from sandbox.butlr.records import ZoneRec
-from sandbox.butlr.render import zone_doc
-from sandbox.butlr.state import state_of
-from sandbox.butlr.store import Store
-from sandbox.butlr.validation import (
+from concierge.sandbox.butlr import ids
+from concierge.sandbox.butlr.errors import invalid, reject_unknown_keys
+from concierge.sandbox.butlr.pagination import page
+from concierge.sandbox.butlr.records import ZoneRec
+from concierge.sandbox.butlr.render import zone_doc
+from concierge.sandbox.butlr.state import state_of
+from concierge.sandbox.butlr.store import Store
+from concierge.sandbox.butlr.validation import (
     check_query,
     color,
     int_list,

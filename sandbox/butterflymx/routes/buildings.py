@@ -6,10 +6,10 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.butterflymx import render
-from sandbox.butterflymx.context import BACKEND, Backend
-from sandbox.butterflymx.errors import validation_error
-from sandbox.butterflymx.jsonapi import (
+from concierge.sandbox.butterflymx import render
+from concierge.sandbox.butterflymx.context import BACKEND, Backend
+from concierge.sandbox.butterflymx.errors import validation_error
+from concierge.sandbox.butterflymx.jsonapi import (
     Included,
     ListSpec,
     apply,
@@ -19,10 +19,10 @@ from sandbox.butterflymx.jsonapi import (
     read_data,
     respond,
 )
-from sandbox.butterflymx.records import BuildingRecord, Picture
-from sandbox.butterflymx.routes.common import BUILDING_WHERE, as_bool, blank, find
-from sandbox.butterflymx.store import DISPLAY_NAME_STRATEGIES, Viewer
-from sandbox.butterflymx.zones import zone_for
+from concierge.sandbox.butterflymx.records import BuildingRecord, Picture
+from concierge.sandbox.butterflymx.routes.common import BUILDING_WHERE, as_bool, blank, find
+from concierge.sandbox.butterflymx.store import DISPLAY_NAME_STRATEGIES, Viewer
+from concierge.sandbox.butterflymx.zones import zone_for
 
 # Reference silent on building sort/filter fields: sortable by these, no filters.
 LIST = ListSpec(

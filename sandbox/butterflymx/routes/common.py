@@ -8,9 +8,9 @@ from typing import TypeVar
 
 from aiohttp import web
 
-from sandbox.butterflymx.errors import forbidden, not_found
-from sandbox.butterflymx.store import Viewer
-from sandbox.butterflymx.values import as_int
+from concierge.sandbox.butterflymx.errors import forbidden, not_found
+from concierge.sandbox.butterflymx.store import Viewer
+from concierge.sandbox.butterflymx.values import as_int
 
 R = TypeVar("R")
 

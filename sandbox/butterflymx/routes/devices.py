@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from sandbox.butterflymx import render
-from sandbox.butterflymx.context import BACKEND, Backend
-from sandbox.butterflymx.errors import validation_error
-from sandbox.butterflymx.jsonapi import (
+from concierge.sandbox.butterflymx import render
+from concierge.sandbox.butterflymx.context import BACKEND, Backend
+from concierge.sandbox.butterflymx.errors import validation_error
+from concierge.sandbox.butterflymx.jsonapi import (
     Filter,
     Included,
     ListSpec,
@@ -18,9 +18,9 @@ from sandbox.butterflymx.jsonapi import (
     read_data,
     respond,
 )
-from sandbox.butterflymx.records import DeviceRecord
-from sandbox.butterflymx.store import Viewer
-from sandbox.butterflymx.values import as_int
+from concierge.sandbox.butterflymx.records import DeviceRecord
+from concierge.sandbox.butterflymx.store import Viewer
+from concierge.sandbox.butterflymx.values import as_int
 
 DEVICE_TYPES = ("intercom", "acs_controller", "smart_keypad", "smart_lock")
 # Reference silent on the path and fields: `/v3/devices`; filters and sorts are ours.

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from sandbox.butterflymx import render
-from sandbox.butterflymx.activity import DOOR_RELEASE_TYPES, PANEL_USER_TYPES, RELEASE_METHODS
-from sandbox.butterflymx.context import BACKEND
-from sandbox.butterflymx.jsonapi import (
+from concierge.sandbox.butterflymx import render
+from concierge.sandbox.butterflymx.activity import (
+    DOOR_RELEASE_TYPES,
+    PANEL_USER_TYPES,
+    RELEASE_METHODS,
+)
+from concierge.sandbox.butterflymx.context import BACKEND
+from concierge.sandbox.butterflymx.jsonapi import (
     Filter,
     ListSpec,
     apply,
@@ -16,7 +20,7 @@ from sandbox.butterflymx.jsonapi import (
     parse_list_query,
     respond,
 )
-from sandbox.butterflymx.routes.common import find
+from concierge.sandbox.butterflymx.routes.common import find
 
 # The documented sort list of `/v3/me/door_releases` is copied from Calls. Reference
 # contradictory: we accept it and map logged_at -> created_at, notification_type ->

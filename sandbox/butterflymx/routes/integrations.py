@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from sandbox.butterflymx import render
-from sandbox.butterflymx.context import BACKEND, Backend
-from sandbox.butterflymx.errors import not_found, validation_error
-from sandbox.butterflymx.jsonapi import (
+from concierge.sandbox.butterflymx import render
+from concierge.sandbox.butterflymx.context import BACKEND, Backend
+from concierge.sandbox.butterflymx.errors import not_found, validation_error
+from concierge.sandbox.butterflymx.jsonapi import (
     ListSpec,
     apply,
     no_content,
@@ -31,10 +31,10 @@ from sandbox.butterflymx.jsonapi import (
     read_data,
     respond,
 )
-from sandbox.butterflymx.records import IntegrationRecord
-from sandbox.butterflymx.routes.common import BUILDING_WHERE, find, require_admin
-from sandbox.butterflymx.routes.tenants import find_tenant
-from sandbox.butterflymx.webhooks import BINDINGS
+from concierge.sandbox.butterflymx.records import IntegrationRecord
+from concierge.sandbox.butterflymx.routes.common import BUILDING_WHERE, find, require_admin
+from concierge.sandbox.butterflymx.routes.tenants import find_tenant
+from concierge.sandbox.butterflymx.webhooks import BINDINGS
 
 LIST = ListSpec(
     resource="integrations",

@@ -6,8 +6,8 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sandbox.butterflymx.routes.common import E164, EMAIL, blank
-from sandbox.butterflymx.values import parse_datetime
+from concierge.sandbox.butterflymx.routes.common import E164, EMAIL, blank
+from concierge.sandbox.butterflymx.values import parse_datetime
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")

@@ -6,10 +6,10 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.butterflymx import render
-from sandbox.butterflymx.context import BACKEND, Backend
-from sandbox.butterflymx.errors import forbidden, validation_error
-from sandbox.butterflymx.jsonapi import (
+from concierge.sandbox.butterflymx import render
+from concierge.sandbox.butterflymx.context import BACKEND, Backend
+from concierge.sandbox.butterflymx.errors import forbidden, validation_error
+from concierge.sandbox.butterflymx.jsonapi import (
     Filter,
     Included,
     ListSpec,
@@ -22,11 +22,11 @@ from sandbox.butterflymx.jsonapi import (
     relationship_id,
     respond,
 )
-from sandbox.butterflymx.records import KeychainRecord, VirtualKeyRecord
-from sandbox.butterflymx.routes import keychain_rules as rules
-from sandbox.butterflymx.routes.common import E164, EMAIL, UNIT_WHERE, blank, find
-from sandbox.butterflymx.routes.tenants import find_tenant
-from sandbox.butterflymx.store import Viewer
+from concierge.sandbox.butterflymx.records import KeychainRecord, VirtualKeyRecord
+from concierge.sandbox.butterflymx.routes import keychain_rules as rules
+from concierge.sandbox.butterflymx.routes.common import E164, EMAIL, UNIT_WHERE, blank, find
+from concierge.sandbox.butterflymx.routes.tenants import find_tenant
+from concierge.sandbox.butterflymx.store import Viewer
 
 # Reference silent on keychain sort fields: these four; filters are the documented two.
 LIST = ListSpec(

@@ -6,11 +6,11 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.butterflymx import render
-from sandbox.butterflymx.activity import CALL_TYPES, NOTIFICATION_TYPES
-from sandbox.butterflymx.context import BACKEND, Backend
-from sandbox.butterflymx.errors import JsonApiError, PlainError
-from sandbox.butterflymx.jsonapi import (
+from concierge.sandbox.butterflymx import render
+from concierge.sandbox.butterflymx.activity import CALL_TYPES, NOTIFICATION_TYPES
+from concierge.sandbox.butterflymx.context import BACKEND, Backend
+from concierge.sandbox.butterflymx.errors import JsonApiError, PlainError
+from concierge.sandbox.butterflymx.jsonapi import (
     Filter,
     Included,
     ListSpec,
@@ -21,9 +21,9 @@ from sandbox.butterflymx.jsonapi import (
     read_data,
     respond,
 )
-from sandbox.butterflymx.records import UserRecord
-from sandbox.butterflymx.routes.common import E164, EMAIL, blank
-from sandbox.butterflymx.store import Viewer
+from concierge.sandbox.butterflymx.records import UserRecord
+from concierge.sandbox.butterflymx.routes.common import E164, EMAIL, blank
+from concierge.sandbox.butterflymx.store import Viewer
 
 # Reference contradictory on /me includes: we take the union of [001] (buildings, tenants) and
 # [000] (nested tenants.*); the intro's `units` is listed by neither, so it is a 400.

@@ -6,10 +6,10 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.butterflymx import render
-from sandbox.butterflymx.context import BACKEND, Backend
-from sandbox.butterflymx.errors import not_found, validation_error
-from sandbox.butterflymx.jsonapi import (
+from concierge.sandbox.butterflymx import render
+from concierge.sandbox.butterflymx.context import BACKEND, Backend
+from concierge.sandbox.butterflymx.errors import not_found, validation_error
+from concierge.sandbox.butterflymx.jsonapi import (
     Filter,
     Included,
     ListSpec,
@@ -21,8 +21,8 @@ from sandbox.butterflymx.jsonapi import (
     read_data,
     respond,
 )
-from sandbox.butterflymx.records import TenantRecord, UserRecord
-from sandbox.butterflymx.routes.common import (
+from concierge.sandbox.butterflymx.records import TenantRecord, UserRecord
+from concierge.sandbox.butterflymx.routes.common import (
     DIGITS,
     EMAIL,
     TENANT_WHERE,
@@ -32,8 +32,8 @@ from sandbox.butterflymx.routes.common import (
     find,
     require_admin,
 )
-from sandbox.butterflymx.store import DISPLAY_NAME_STRATEGIES
-from sandbox.butterflymx.values import as_int, parse_datetime
+from concierge.sandbox.butterflymx.store import DISPLAY_NAME_STRATEGIES
+from concierge.sandbox.butterflymx.values import as_int, parse_datetime
 
 LIST = ListSpec(
     resource="tenants",

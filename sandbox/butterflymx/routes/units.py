@@ -6,10 +6,10 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.butterflymx import render
-from sandbox.butterflymx.context import BACKEND, Backend
-from sandbox.butterflymx.errors import not_found, validation_error
-from sandbox.butterflymx.jsonapi import (
+from concierge.sandbox.butterflymx import render
+from concierge.sandbox.butterflymx.context import BACKEND, Backend
+from concierge.sandbox.butterflymx.errors import not_found, validation_error
+from concierge.sandbox.butterflymx.jsonapi import (
     Filter,
     Included,
     ListSpec,
@@ -21,15 +21,15 @@ from sandbox.butterflymx.jsonapi import (
     read_data,
     respond,
 )
-from sandbox.butterflymx.records import UnitRecord
-from sandbox.butterflymx.routes.common import (
+from concierge.sandbox.butterflymx.records import UnitRecord
+from concierge.sandbox.butterflymx.routes.common import (
     BUILDING_WHERE,
     UNIT_WHERE,
     blank,
     find,
     require_admin,
 )
-from sandbox.butterflymx.values import as_int
+from concierge.sandbox.butterflymx.values import as_int
 
 UNIT_TYPES = ("apartment",)
 LIST = ListSpec(

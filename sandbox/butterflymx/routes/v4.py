@@ -16,16 +16,16 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from sandbox.butterflymx.context import BACKEND, Backend
-from sandbox.butterflymx.errors import PlainError
-from sandbox.butterflymx.records import (
+from concierge.sandbox.butterflymx.context import BACKEND, Backend
+from concierge.sandbox.butterflymx.errors import PlainError
+from concierge.sandbox.butterflymx.records import (
     AccessPointRecord,
     DeviceRecord,
     DoorReleaseRequestRecord,
     TenantRecord,
 )
-from sandbox.butterflymx.routes.devices import visible_devices
-from sandbox.butterflymx.values import as_int, iso
+from concierge.sandbox.butterflymx.routes.devices import visible_devices
+from concierge.sandbox.butterflymx.values import as_int, iso
 
 Predicates = dict[str, Callable[[Any], object]]
 TENANT_PREDICATES: Predicates = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox.remotelock.routes import (
+from concierge.sandbox.remotelock.routes import (
     access_persons,
     accesses,
     account,
@@ -13,7 +13,7 @@ from sandbox.remotelock.routes import (
     schedules,
     subscriptions,
 )
-from sandbox.remotelock.routes.common import Route
+from concierge.sandbox.remotelock.routes.common import Route
 
 API_ROUTES: list[Route] = [
     *account.ROUTES,

@@ -7,15 +7,15 @@ from datetime import datetime, timedelta
 
 from aiohttp import web
 
-from sandbox.remotelock.core import Core, core_of
-from sandbox.remotelock.errors import single
-from sandbox.remotelock.jsonapi import no_content, one, read_body
-from sandbox.remotelock.listing import CollectionSpec, collection
-from sandbox.remotelock.pins import PIN_LENGTHS, generate_pin, pin_taken
-from sandbox.remotelock.resources import PERSON_TYPES, person_status
-from sandbox.remotelock.routes.common import Route, check_type, found
-from sandbox.remotelock.store import Record, touch
-from sandbox.remotelock.validation import TAKEN, Fields
+from concierge.sandbox.remotelock.core import Core, core_of
+from concierge.sandbox.remotelock.errors import single
+from concierge.sandbox.remotelock.jsonapi import no_content, one, read_body
+from concierge.sandbox.remotelock.listing import CollectionSpec, collection
+from concierge.sandbox.remotelock.pins import PIN_LENGTHS, generate_pin, pin_taken
+from concierge.sandbox.remotelock.resources import PERSON_TYPES, person_status
+from concierge.sandbox.remotelock.routes.common import Route, check_type, found
+from concierge.sandbox.remotelock.store import Record, touch
+from concierge.sandbox.remotelock.validation import TAKEN, Fields
 
 STATUSES = ("current", "upcoming", "deactivated", "expired")
 SPEC = CollectionSpec(

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from sandbox.remotelock.core import Core, core_of
-from sandbox.remotelock.errors import not_found, single
-from sandbox.remotelock.events import build_event
-from sandbox.remotelock.jsonapi import no_content, one, read_body
-from sandbox.remotelock.listing import CollectionSpec, collection
-from sandbox.remotelock.resources import person_status
-from sandbox.remotelock.routes.common import Route, found
-from sandbox.remotelock.store import Record, touch
-from sandbox.remotelock.validation import TAKEN, Fields
+from concierge.sandbox.remotelock.core import Core, core_of
+from concierge.sandbox.remotelock.errors import not_found, single
+from concierge.sandbox.remotelock.events import build_event
+from concierge.sandbox.remotelock.jsonapi import no_content, one, read_body
+from concierge.sandbox.remotelock.listing import CollectionSpec, collection
+from concierge.sandbox.remotelock.resources import person_status
+from concierge.sandbox.remotelock.routes.common import Route, found
+from concierge.sandbox.remotelock.store import Record, touch
+from concierge.sandbox.remotelock.validation import TAKEN, Fields
 
 SPEC = CollectionSpec(
     sortable=("created_at", "updated_at"),

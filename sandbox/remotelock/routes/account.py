@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from sandbox.remotelock.core import core_of
-from sandbox.remotelock.jsonapi import one, read_body
-from sandbox.remotelock.listing import CollectionSpec, collection
-from sandbox.remotelock.routes.common import Route, found
-from sandbox.remotelock.store import touch
-from sandbox.remotelock.validation import Fields
+from concierge.sandbox.remotelock.core import core_of
+from concierge.sandbox.remotelock.jsonapi import one, read_body
+from concierge.sandbox.remotelock.listing import CollectionSpec, collection
+from concierge.sandbox.remotelock.routes.common import Route, found
+from concierge.sandbox.remotelock.store import touch
+from concierge.sandbox.remotelock.validation import Fields
 
 MODEL_SPEC = CollectionSpec(sortable=("number",), types=("model",), filters=("type",))
 

@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from sandbox.remotelock.errors import ApiError, Problems
-from sandbox.remotelock.store import Record
+from concierge.sandbox.remotelock.errors import ApiError, Problems
+from concierge.sandbox.remotelock.store import Record
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Route = tuple[str, str, Handler]

@@ -7,14 +7,14 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.remotelock.core import Core, core_of
-from sandbox.remotelock.errors import single
-from sandbox.remotelock.jsonapi import no_content, one, read_body
-from sandbox.remotelock.listing import CollectionSpec, collection
-from sandbox.remotelock.resources import DEVICE_TYPES
-from sandbox.remotelock.routes.common import Route, found
-from sandbox.remotelock.store import Record, touch
-from sandbox.remotelock.validation import TAKEN, Fields
+from concierge.sandbox.remotelock.core import Core, core_of
+from concierge.sandbox.remotelock.errors import single
+from concierge.sandbox.remotelock.jsonapi import no_content, one, read_body
+from concierge.sandbox.remotelock.listing import CollectionSpec, collection
+from concierge.sandbox.remotelock.resources import DEVICE_TYPES
+from concierge.sandbox.remotelock.routes.common import Route, found
+from concierge.sandbox.remotelock.store import Record, touch
+from concierge.sandbox.remotelock.validation import TAKEN, Fields
 
 SPEC = CollectionSpec(
     sortable=("created_at", "name"),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from sandbox.remotelock.core import core_of
-from sandbox.remotelock.events import ALL_EVENT_TYPES
-from sandbox.remotelock.jsonapi import one
-from sandbox.remotelock.listing import CollectionSpec, collection
-from sandbox.remotelock.routes.common import Route, found
+from concierge.sandbox.remotelock.core import core_of
+from concierge.sandbox.remotelock.events import ALL_EVENT_TYPES
+from concierge.sandbox.remotelock.jsonapi import one
+from concierge.sandbox.remotelock.listing import CollectionSpec, collection
+from concierge.sandbox.remotelock.routes.common import Route, found
 
 SPEC = CollectionSpec(
     sortable=("created_at", "occurred_at"),

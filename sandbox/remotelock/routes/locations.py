@@ -8,13 +8,13 @@ import zoneinfo
 
 from aiohttp import web
 
-from sandbox.remotelock.core import core_of
-from sandbox.remotelock.errors import single
-from sandbox.remotelock.jsonapi import no_content, one, read_body
-from sandbox.remotelock.listing import CollectionSpec, collection
-from sandbox.remotelock.routes.common import Route, check_type, found
-from sandbox.remotelock.store import Record, touch
-from sandbox.remotelock.validation import Fields
+from concierge.sandbox.remotelock.core import core_of
+from concierge.sandbox.remotelock.errors import single
+from concierge.sandbox.remotelock.jsonapi import no_content, one, read_body
+from concierge.sandbox.remotelock.listing import CollectionSpec, collection
+from concierge.sandbox.remotelock.routes.common import Route, check_type, found
+from concierge.sandbox.remotelock.store import Record, touch
+from concierge.sandbox.remotelock.validation import Fields
 
 SPEC = CollectionSpec(sortable=("created_at", "name"), default_sort=("name",), types=("location",))
 FIELDS = (

@@ -8,13 +8,13 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from sandbox.remotelock.core import core_of
-from sandbox.remotelock.jsonapi import no_content, one, read_body
-from sandbox.remotelock.listing import CollectionSpec, collection
-from sandbox.remotelock.resources import SUBSCRIBER_TYPES
-from sandbox.remotelock.routes.common import Route, check_type, found
-from sandbox.remotelock.store import Record, ordered, touch
-from sandbox.remotelock.validation import Fields
+from concierge.sandbox.remotelock.core import core_of
+from concierge.sandbox.remotelock.jsonapi import no_content, one, read_body
+from concierge.sandbox.remotelock.listing import CollectionSpec, collection
+from concierge.sandbox.remotelock.resources import SUBSCRIBER_TYPES
+from concierge.sandbox.remotelock.routes.common import Route, check_type, found
+from concierge.sandbox.remotelock.store import Record, ordered, touch
+from concierge.sandbox.remotelock.validation import Fields
 
 SUBSCRIBER_SPEC = CollectionSpec(
     sortable=("created_at", "name"), default_sort=("created_at",), types=SUBSCRIBER_TYPES

@@ -6,13 +6,13 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.remotelock.core import core_of
-from sandbox.remotelock.jsonapi import no_content, one, read_body
-from sandbox.remotelock.listing import CollectionSpec, collection
-from sandbox.remotelock.resources import DAYS, SCHEDULE_TYPES
-from sandbox.remotelock.routes.common import Route, check_type, found
-from sandbox.remotelock.store import Record, touch
-from sandbox.remotelock.validation import Fields, time_of_day
+from concierge.sandbox.remotelock.core import core_of
+from concierge.sandbox.remotelock.jsonapi import no_content, one, read_body
+from concierge.sandbox.remotelock.listing import CollectionSpec, collection
+from concierge.sandbox.remotelock.resources import DAYS, SCHEDULE_TYPES
+from concierge.sandbox.remotelock.routes.common import Route, check_type, found
+from concierge.sandbox.remotelock.store import Record, touch
+from concierge.sandbox.remotelock.validation import Fields, time_of_day
 
 SPEC = CollectionSpec(
     sortable=("created_at", "name"), default_sort=("created_at",), types=SCHEDULE_TYPES

@@ -6,14 +6,14 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.remotelock.core import Core, core_of
-from sandbox.remotelock.events import ALL_EVENT_TYPES, LOCK_EVENT_TYPES
-from sandbox.remotelock.jsonapi import no_content, one, read_body
-from sandbox.remotelock.listing import CollectionSpec, collection
-from sandbox.remotelock.resources import SUBSCRIBER_TYPES
-from sandbox.remotelock.routes.common import Route, check_type, found
-from sandbox.remotelock.store import Record, touch
-from sandbox.remotelock.validation import Fields
+from concierge.sandbox.remotelock.core import Core, core_of
+from concierge.sandbox.remotelock.events import ALL_EVENT_TYPES, LOCK_EVENT_TYPES
+from concierge.sandbox.remotelock.jsonapi import no_content, one, read_body
+from concierge.sandbox.remotelock.listing import CollectionSpec, collection
+from concierge.sandbox.remotelock.resources import SUBSCRIBER_TYPES
+from concierge.sandbox.remotelock.routes.common import Route, check_type, found
+from concierge.sandbox.remotelock.store import Record, touch
+from concierge.sandbox.remotelock.validation import Fields
 
 SUBSCRIPTION_SPEC = CollectionSpec(
     sortable=("created_at",),

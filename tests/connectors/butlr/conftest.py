@@ -8,9 +8,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from connectors.butlr import ButlrClient, ButlrConfig, Space, build_client
-from connectors.policy import RetryPolicy
-from connectors.tokens import MemoryTokenStorage
+from concierge.connectors.butlr import ButlrClient, ButlrConfig, Space, build_client
+from concierge.connectors.policy import RetryPolicy
+from concierge.connectors.tokens import MemoryTokenStorage
 from tests.conftest import RunningSandbox
 
 VENDOR = "butlr"

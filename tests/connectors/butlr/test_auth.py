@@ -7,10 +7,10 @@ import asyncio
 import aiohttp
 import pytest
 
-from connectors.butlr import ButlrClient, Space, build_client
-from connectors.butlr.auth import authorized_party
-from connectors.errors import VendorAuthError
-from connectors.tokens import MemoryTokenStorage
+from concierge.connectors.butlr import ButlrClient, Space, build_client
+from concierge.connectors.butlr.auth import authorized_party
+from concierge.connectors.errors import VendorAuthError
+from concierge.connectors.tokens import MemoryTokenStorage
 from tests.conftest import RunningSandbox
 from tests.connectors.butlr.conftest import (
     CLIENT_LOGIN,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from connectors.butlr import ButlrConfig
+from concierge.connectors.butlr import ButlrConfig
 
 GOOD: dict[str, Any] = {"client_id": "client", "client_secret": "very-secret"}
 USER: dict[str, Any] = {"grant": "password", "username": "pm@example.com", "password": "hunter2"}

@@ -6,10 +6,10 @@ import asyncio
 
 import aiohttp
 
-from connectors.butlr.client import ButlrClient, build_client
-from connectors.errors import VendorUnavailableError
-from connectors.policy import NO_RETRY
-from connectors.tokens import MemoryTokenStorage
+from concierge.connectors.butlr.client import ButlrClient, build_client
+from concierge.connectors.errors import VendorUnavailableError
+from concierge.connectors.policy import NO_RETRY
+from concierge.connectors.tokens import MemoryTokenStorage
 from tests.conftest import RunningSandbox
 from tests.connectors.butlr.conftest import MakeConfig
 

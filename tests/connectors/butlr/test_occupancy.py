@@ -7,8 +7,8 @@ from itertools import pairwise
 
 import pytest
 
-from connectors.butlr import ButlrClient, Space
-from connectors.errors import VendorRejectedError
+from concierge.connectors.butlr import ButlrClient, Space
+from concierge.connectors.errors import VendorRejectedError
 from tests.conftest import RunningSandbox
 from tests.connectors.butlr.conftest import (
     REPORTING,

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from connectors.butlr import Hive, Room, Sensor, Space, Zone, normalise_mac
-from connectors.butlr.auth import authorized_party, jwt_claims, token_set
-from connectors.butlr.errors import read_error
-from connectors.butlr.occupancy import parse_series
-from connectors.errors import VendorProtocolError
+from concierge.connectors.butlr import Hive, Room, Sensor, Space, Zone, normalise_mac
+from concierge.connectors.butlr.auth import authorized_party, jwt_claims, token_set
+from concierge.connectors.butlr.errors import read_error
+from concierge.connectors.butlr.occupancy import parse_series
+from concierge.connectors.errors import VendorProtocolError
 
 SENSOR: dict[str, Any] = {
     "id": "sensor_1",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.butlr import ButlrClient, Space
-from connectors.errors import VendorNotFoundError
+from concierge.connectors.butlr import ButlrClient, Space
+from concierge.connectors.errors import VendorNotFoundError
 from tests.conftest import RunningSandbox
 from tests.connectors.butlr.conftest import reset_counters, route_count
 

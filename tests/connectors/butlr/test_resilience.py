@@ -8,11 +8,11 @@ import time
 import aiohttp
 import pytest
 
-from connectors.butlr import ButlrClient, build_client
-from connectors.errors import CircuitOpenError, VendorUnavailableError
-from connectors.policy import NO_RETRY, RetryPolicy
-from connectors.ratelimit import RateLimiter
-from connectors.tokens import MemoryTokenStorage
+from concierge.connectors.butlr import ButlrClient, build_client
+from concierge.connectors.errors import CircuitOpenError, VendorUnavailableError
+from concierge.connectors.policy import NO_RETRY, RetryPolicy
+from concierge.connectors.ratelimit import RateLimiter
+from concierge.connectors.tokens import MemoryTokenStorage
 from tests.conftest import RunningSandbox
 from tests.connectors.butlr.conftest import (
     VENDOR,

@@ -11,9 +11,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from connectors.butterflymx import ButterflyMXClient, ButterflyMXConfig, build_client
-from connectors.policy import RetryPolicy
-from connectors.tokens import MemoryTokenStorage, TokenSet
+from concierge.connectors.butterflymx import ButterflyMXClient, ButterflyMXConfig, build_client
+from concierge.connectors.policy import RetryPolicy
+from concierge.connectors.tokens import MemoryTokenStorage, TokenSet
 from tests.conftest import RunningSandbox
 
 TOKEN_ROUTE = "POST /accounts/oauth/token"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from connectors.butterflymx import ButterflyMXClient
+from concierge.connectors.butterflymx import ButterflyMXClient
 from tests.conftest import RunningSandbox
 from tests.connectors.butterflymx.conftest import reset_counters, route_count
 

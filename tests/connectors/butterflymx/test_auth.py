@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 import pytest
 
-from connectors.butterflymx import ButterflyMXAuth, ButterflyMXClient, build_client
-from connectors.errors import VendorAuthError
-from connectors.http import VendorHTTP
-from connectors.tokens import MemoryTokenStorage
+from concierge.connectors.butterflymx import ButterflyMXAuth, ButterflyMXClient, build_client
+from concierge.connectors.errors import VendorAuthError
+from concierge.connectors.http import VendorHTTP
+from concierge.connectors.tokens import MemoryTokenStorage
 from tests.conftest import RunningSandbox
 from tests.connectors.butterflymx.conftest import (
     CODE_REDIRECT,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from connectors.butterflymx import ButterflyMXConfig
+from concierge.connectors.butterflymx import ButterflyMXConfig
 
 GOOD: dict[str, Any] = {
     "auth_url": "https://accountssandbox.butterflymx.com",

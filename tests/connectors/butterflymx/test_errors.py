@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from connectors.butterflymx.errors import read_error
-from connectors.errors import FieldError
+from concierge.connectors.butterflymx.errors import read_error
+from concierge.connectors.errors import FieldError
 
 SQL_404 = {
     "errors": [

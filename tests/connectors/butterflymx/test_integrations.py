@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.butterflymx import ButterflyMXClient
-from connectors.errors import VendorAuthError, VendorNotFoundError
+from concierge.connectors.butterflymx import ButterflyMXClient
+from concierge.connectors.errors import VendorAuthError, VendorNotFoundError
 
 
 async def test_building_integration_round_trip(client: ButterflyMXClient) -> None:

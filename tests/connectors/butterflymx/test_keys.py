@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from connectors.butterflymx import ButterflyMXClient
-from connectors.errors import VendorNotFoundError, VendorRejectedError
+from concierge.connectors.butterflymx import ButterflyMXClient
+from concierge.connectors.errors import VendorNotFoundError, VendorRejectedError
 
 START = datetime(2030, 5, 1, 9, 0, tzinfo=UTC)
 

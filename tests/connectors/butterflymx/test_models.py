@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from connectors.butterflymx import (
+from concierge.connectors.butterflymx import (
     AccessPoint,
     Building,
     Call,
@@ -20,8 +20,8 @@ from connectors.butterflymx import (
     Unit,
     V4Tenant,
 )
-from connectors.butterflymx.jsonapi import Included, document
-from connectors.errors import VendorProtocolError
+from concierge.connectors.butterflymx.jsonapi import Included, document
+from concierge.connectors.errors import VendorProtocolError
 
 
 def _unit(**attributes: Any) -> dict[str, Any]:

@@ -9,9 +9,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from connectors.butterflymx import ButterflyMXClient, build_client
-from connectors.errors import VendorProtocolError
-from connectors.tokens import MemoryTokenStorage
+from concierge.connectors.butterflymx import ButterflyMXClient, build_client
+from concierge.connectors.errors import VendorProtocolError
+from concierge.connectors.tokens import MemoryTokenStorage
 from tests.conftest import RunningSandbox
 from tests.connectors.butterflymx.conftest import ConfigFactory, reset_counters, route_count
 

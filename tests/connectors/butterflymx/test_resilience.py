@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 import pytest
 
-from connectors.butterflymx import ButterflyMXClient, build_client
-from connectors.errors import (
+from concierge.connectors.butterflymx import ButterflyMXClient, build_client
+from concierge.connectors.errors import (
     CircuitOpenError,
     VendorTimeoutError,
     VendorUnavailableError,
 )
-from connectors.policy import NO_RETRY, RetryPolicy, Timeouts
-from connectors.tokens import MemoryTokenStorage
+from concierge.connectors.policy import NO_RETRY, RetryPolicy, Timeouts
+from concierge.connectors.tokens import MemoryTokenStorage
 from tests.conftest import RunningSandbox
 from tests.connectors.butterflymx.conftest import ConfigFactory, reset_counters, route_count
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.butterflymx import ButterflyMXClient
-from connectors.errors import VendorAuthError
+from concierge.connectors.butterflymx import ButterflyMXClient
+from concierge.connectors.errors import VendorAuthError
 from tests.conftest import RunningSandbox
 from tests.connectors.butterflymx.conftest import route_count
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from connectors.butterflymx import (
+from concierge.connectors.butterflymx import (
     ButterflyMXClient,
     CallStatusChanged,
     DoorReleaseCreated,
@@ -18,7 +18,7 @@ from connectors.butterflymx import (
     WebhookVerificationError,
     parse_webhook,
 )
-from connectors.errors import VendorProtocolError
+from concierge.connectors.errors import VendorProtocolError
 from tests.conftest import RunningSandbox
 from tests.connectors.butterflymx.conftest import Receiver
 

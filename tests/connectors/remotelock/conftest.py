@@ -12,9 +12,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from connectors.policy import RetryPolicy
-from connectors.remotelock import RemoteLockClient, RemoteLockConfig, build_client
-from connectors.tokens import MemoryTokenStorage
+from concierge.connectors.policy import RetryPolicy
+from concierge.connectors.remotelock import RemoteLockClient, RemoteLockConfig, build_client
+from concierge.connectors.tokens import MemoryTokenStorage
 from tests.conftest import RunningSandbox
 
 VENDOR = "remotelock"

@@ -7,9 +7,9 @@ import asyncio
 import aiohttp
 import pytest
 
-from connectors.errors import VendorAuthError, VendorRejectedError
-from connectors.remotelock import RemoteLockClient, build_client
-from connectors.tokens import MemoryTokenStorage
+from concierge.connectors.errors import VendorAuthError, VendorRejectedError
+from concierge.connectors.remotelock import RemoteLockClient, build_client
+from concierge.connectors.tokens import MemoryTokenStorage
 from tests.conftest import RunningSandbox
 from tests.connectors.remotelock.conftest import (
     TOKEN_ROUTE,

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from connectors.errors import VendorNotFoundError
-from connectors.remotelock import RemoteLockClient, UnlockedEvent
+from concierge.connectors.errors import VendorNotFoundError
+from concierge.connectors.remotelock import RemoteLockClient, UnlockedEvent
 from tests.conftest import RunningSandbox
 from tests.connectors.remotelock.conftest import first_lock, reset_counters, route_count
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from connectors.errors import VendorNotFoundError
-from connectors.remotelock import (
+from concierge.connectors.errors import VendorNotFoundError
+from concierge.connectors.remotelock import (
     LockedEvent,
     PowerLevelLowEvent,
     RemoteLockClient,

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from connectors.errors import FieldError, VendorProtocolError
-from connectors.remotelock import (
+from concierge.connectors.errors import FieldError, VendorProtocolError
+from concierge.connectors.remotelock import (
     Access,
     AccessPerson,
     Device,
@@ -17,9 +17,9 @@ from connectors.remotelock import (
     UnlockedEvent,
     parse_event,
 )
-from connectors.remotelock.core import page_meta
-from connectors.remotelock.errors import read_error, read_wait
-from connectors.remotelock.fields import Fields
+from concierge.connectors.remotelock.core import page_meta
+from concierge.connectors.remotelock.errors import read_error, read_wait
+from concierge.connectors.remotelock.fields import Fields
 
 LOCK: dict[str, Any] = {
     "type": "lock",

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from connectors.errors import FieldError, VendorRejectedError
-from connectors.remotelock import ALL_STATUSES, AccessPerson, RemoteLockClient
+from concierge.connectors.errors import FieldError, VendorRejectedError
+from concierge.connectors.remotelock import ALL_STATUSES, AccessPerson, RemoteLockClient
 from tests.conftest import RunningSandbox
 from tests.connectors.remotelock.conftest import first_lock, reset_counters, route_count
 

@@ -8,16 +8,21 @@ import time
 import aiohttp
 import pytest
 
-from connectors.errors import (
+from concierge.connectors.errors import (
     CircuitOpenError,
     VendorRateLimitedError,
     VendorTimeoutError,
     VendorUnavailableError,
 )
-from connectors.policy import NO_RETRY, RetryPolicy, Timeouts
-from connectors.ratelimit import RateLimiter
-from connectors.remotelock import ALL_STATUSES, AccountLimiters, RemoteLockClient, build_client
-from connectors.tokens import MemoryTokenStorage
+from concierge.connectors.policy import NO_RETRY, RetryPolicy, Timeouts
+from concierge.connectors.ratelimit import RateLimiter
+from concierge.connectors.remotelock import (
+    ALL_STATUSES,
+    AccountLimiters,
+    RemoteLockClient,
+    build_client,
+)
+from concierge.connectors.tokens import MemoryTokenStorage
 from tests.conftest import RunningSandbox
 from tests.connectors.remotelock.conftest import (
     VENDOR,

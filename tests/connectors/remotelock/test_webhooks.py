@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from connectors.remotelock import (
+from concierge.connectors.remotelock import (
     ConnectivityEvent,
     Event,
     PowerLevelLowEvent,

@@ -15,7 +15,7 @@ from cryptography.fernet import Fernet, MultiFernet
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from resolvers.store.sql import SqlStore
+from concierge.resolvers.store.sql import SqlStore
 
 # The server CI and developers' machines start; a database per test is made inside it.
 POSTGRES_URL = os.environ.get(

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from resolvers.store.errors import MissingRecordError
-from resolvers.store.sql import SqlStore
+from concierge.resolvers.store.errors import MissingRecordError
+from concierge.resolvers.store.sql import SqlStore
 from tests.resolvers.store.conftest import OpenStore
 
 

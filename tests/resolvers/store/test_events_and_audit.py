@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from resolvers.store.sql import SqlStore
+from concierge.resolvers.store.sql import SqlStore
 
 
 async def test_an_event_is_new_exactly_once_under_twenty_concurrent_deliveries(

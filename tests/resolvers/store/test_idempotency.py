@@ -7,9 +7,9 @@ import asyncio
 import pytest
 from cryptography.fernet import MultiFernet
 
-from resolvers.store.errors import MissingRecordError
-from resolvers.store.records import Claim
-from resolvers.store.sql import SqlStore
+from concierge.resolvers.store.errors import MissingRecordError
+from concierge.resolvers.store.records import Claim
+from concierge.resolvers.store.sql import SqlStore
 from tests.resolvers.store.conftest import OpenStore
 
 RESULT = {"attempt": {"id": "a-1", "status": "ACCEPTED"}}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from resolvers.store.errors import MissingRecordError
-from resolvers.store.sql import SqlStore
+from concierge.resolvers.store.errors import MissingRecordError
+from concierge.resolvers.store.sql import SqlStore
 
 RECURRING = {"kind": "recurring", "weekdays": ["mon", "wed"], "starts": "09:00", "ends": "17:00"}
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from resolvers.store.engine import create_engine
-from resolvers.store.errors import StoreUnavailableError
-from resolvers.store.migrate import current, head, upgrade
-from resolvers.store.tables import metadata
-from server.settings import Settings
-from server.store import open_store
+from concierge.resolvers.store.engine import create_engine
+from concierge.resolvers.store.errors import StoreUnavailableError
+from concierge.resolvers.store.migrate import current, head, upgrade
+from concierge.resolvers.store.tables import metadata
+from concierge.server.settings import Settings
+from concierge.server.store import open_store
 
 CONCIERGE = str(Path(sys.executable).parent / "concierge")
 

@@ -10,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, MultiFernet
 
-from connectors.tokens import TokenSet
-from resolvers.store.errors import StoreConfigError
-from resolvers.store.sql import SqlStore
-from resolvers.store.tables import vendor_tokens
-from resolvers.store.token_key import load_token_key
+from concierge.connectors.tokens import TokenSet
+from concierge.resolvers.store.errors import StoreConfigError
+from concierge.resolvers.store.sql import SqlStore
+from concierge.resolvers.store.tables import vendor_tokens
+from concierge.resolvers.store.token_key import load_token_key
 from tests.resolvers.store.conftest import OpenStore
 
 TOKENS = TokenSet("access-secret-1", 1_900_000_000.0, "refresh-secret-1")
@@ -64,7 +64,7 @@ async def test_another_key_cannot_read_them_and_says_so_once(
     await writer.close()
     reader = await SqlStore.open(database_url, MultiFernet([Fernet(Fernet.generate_key())]))
     try:
-        with caplog.at_level(logging.WARNING, logger="resolvers.store.tokens"):
+        with caplog.at_level(logging.WARNING, logger="concierge.resolvers.store.tokens"):
             first = await reader.tokens.load("butlr:client")
             second = await reader.tokens.load("butlr:client")
     finally:
@@ -94,7 +94,7 @@ async def test_a_rotated_key_still_reads_tokens_written_with_the_old_one(
 def test_without_a_configured_key_one_is_generated_once_and_kept_private(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="resolvers.store.token_key"):
+    with caplog.at_level(logging.INFO, logger="concierge.resolvers.store.token_key"):
         first = load_token_key(tmp_path / "data")
         second = load_token_key(tmp_path / "data")
 

@@ -14,8 +14,8 @@ import aiohttp
 import pytest
 from multidict import CIMultiDictProxy
 
-from sandbox.app import Sandbox
-from sandbox.dataset import DatasetSpec
+from concierge.sandbox.app import Sandbox
+from concierge.sandbox.dataset import DatasetSpec
 from tests.conftest import RunningSandbox
 
 UNAUTHORIZED = {"message": "Unauthorized"}

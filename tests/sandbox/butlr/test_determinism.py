@@ -6,7 +6,7 @@ from typing import Any
 
 import aiohttp
 
-from sandbox.dataset import DatasetSpec
+from concierge.sandbox.dataset import DatasetSpec
 from tests.conftest import RunningSandbox
 from tests.sandbox.butlr.conftest import ButlrApi, another_sandbox
 

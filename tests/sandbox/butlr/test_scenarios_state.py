@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox.butlr import ButlrSim
+from concierge.sandbox.butlr import ButlrSim
 from tests.conftest import RunningSandbox
 from tests.sandbox.butlr.conftest import ButlrApi, world_ids
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import aiohttp
 
-from sandbox.app import Sandbox
-from sandbox.dataset import DatasetSpec
+from concierge.sandbox.app import Sandbox
+from concierge.sandbox.dataset import DatasetSpec
 
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 LIST_PATHS = (

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from sandbox.dataset import DatasetSpec
+from concierge.sandbox.dataset import DatasetSpec
 from tests.sandbox.remotelock.conftest import RemoteLock
 
 

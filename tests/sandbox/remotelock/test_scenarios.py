@@ -7,8 +7,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from sandbox.app import Sandbox
-from sandbox.dataset import DatasetSpec
+from concierge.sandbox.app import Sandbox
+from concierge.sandbox.dataset import DatasetSpec
 from tests.conftest import RunningSandbox
 from tests.sandbox.remotelock.conftest import RemoteLock
 
