@@ -94,7 +94,7 @@ def test_the_wheel_carries_graphiql_and_the_migrations(tmp_path: Path) -> None:
     )
     (wheel,) = tmp_path.glob("concierge-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "server/static/graphiql.html" in names
+    assert "concierge/server/static/graphiql.html" in names
     for asset in (
         "graphiql.min.js",
         "graphiql.min.css",
@@ -102,5 +102,7 @@ def test_the_wheel_carries_graphiql_and_the_migrations(tmp_path: Path) -> None:
         "react-dom.production.min.js",
         "plugin-explorer.umd.js",
     ):
-        assert f"server/static/graphiql/{asset}" in names
-    assert "schema/schema.graphql" in names
+        assert f"concierge/server/static/graphiql/{asset}" in names
+    assert "concierge/schema/schema.graphql" in names
+    assert "concierge/resolvers/store/migrations/versions/0003_ingress.py" in names
+    assert "concierge/resolvers/store/migrations/script.py.mako" in names
