@@ -124,20 +124,26 @@ READY_WAIT_S = 2.0  # a readiness probe waits this long for tokens being fetched
 ChecksFor = Callable[[Request | WebSocket], ObjectChecks]
 
 
+async def _authenticated(handler: Any, payload: object) -> AuthError | None:
+    """Authenticate a WebSocket at `connection_init` (either protocol); the refusal, if any.
+    The handshake's headers may already have authenticated the connection."""
+    view = handler.view
+    assert isinstance(view, ConciergeGraphQL)
+    params = payload if isinstance(payload, dict) else {}
+    try:
+        if credential_of(params) is not None or handler.context.checks is DENY_ALL:
+            await view.authenticate_connection(handler.context, params)
+    except AuthError as exc:
+        return exc
+    return None
+
+
 class AuthenticatedTransportWS(BaseGraphQLTransportWSHandler[RequestContext, None]):
     """graphql-transport-ws whose `connection_init` payload authenticates the connection
     (close 4401 when refused) before Strawberry acknowledges it."""
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
-        view = self.view
-        assert isinstance(view, ConciergeGraphQL)
-        payload = message.get("payload")
-        params = payload if isinstance(payload, dict) else {}
-        try:
-            # The handshake's headers may already have authenticated the connection.
-            if credential_of(params) is not None or self.context.checks is DENY_ALL:
-                await view.authenticate_connection(self.context, params)
-        except AuthError:
+        if await _authenticated(self, message.get("payload")) is not None:
             await self.websocket.close(code=4401, reason="Unauthorized")
             return
         await super().handle_connection_init(message)
@@ -148,15 +154,11 @@ class AuthenticatedLegacyWS(BaseGraphQLWSHandler[RequestContext, None]):
     protocol's `connection_error`, then close 4401."""
 
     async def handle_connection_init(self, message: LegacyConnectionInitMessage) -> None:
-        view = self.view
-        assert isinstance(view, ConciergeGraphQL)
-        payload = message.get("payload")
-        params = payload if isinstance(payload, dict) else {}
-        try:
-            if credential_of(params) is not None or self.context.checks is DENY_ALL:
-                await view.authenticate_connection(self.context, params)
-        except AuthError as exc:
-            await self.send_message({"type": "connection_error", "payload": {"message": str(exc)}})
+        refused = await _authenticated(self, message.get("payload"))
+        if refused is not None:
+            await self.send_message(
+                {"type": "connection_error", "payload": {"message": str(refused)}}
+            )
             await self.websocket.close(code=4401, reason="Unauthorized")
             return
         await super().handle_connection_init(message)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -24,6 +24,7 @@ from concierge.connectors.remotelock import webhooks as rl
 from concierge.resolvers.ingress import Ingress
 
 log = logging.getLogger(__name__)
+P = TypeVar("P")  # a parsed delivery
 
 
 class BodyTooLargeError(Exception):
@@ -56,47 +57,58 @@ def webhook_routes(
 ) -> list[Route]:
     """The two routes; `ingress()` is None until the lifespan has built the services."""
 
+    async def accept(
+        vendor: str,
+        request: Request,
+        parse: Callable[[bytes], P],
+        handle: Callable[[Ingress, P], Coroutine[Any, Any, bool]],
+        event_id: Callable[[P], str],
+    ) -> Response:
+        """Read and parse a verified delivery, answer 202, and handle it in the background."""
+        try:
+            parsed = parse(await _body(request, max_body_bytes))
+        except BodyTooLargeError:
+            return _refused(vendor, 413, f"body over {max_body_bytes} bytes")
+        except VendorProtocolError as exc:
+            return _refused(vendor, 400, exc.message)
+        target = ingress()
+        if target is None:
+            return JSONResponse({"error": "starting"}, status_code=503)
+        start(handle(target, parsed), f"{vendor} webhook {event_id(parsed)}")
+        return JSONResponse({"accepted": event_id(parsed)}, status_code=202)
+
     async def butterflymx(request: Request) -> Response:
         token = request.path_params["token"]
         try:
             bmx.verify_url_token(token, secret)
         except bmx.WebhookVerificationError:
             return _refused("butterflymx", 401, "unknown webhook URL")
-        try:
-            body = await _body(request, max_body_bytes)
-            parsed = bmx.parse_webhook(
-                body, url_token=token, expected_token=secret, query=dict(request.query_params)
-            )
-        except BodyTooLargeError:
-            return _refused("butterflymx", 413, f"body over {max_body_bytes} bytes")
-        except VendorProtocolError as exc:
-            return _refused("butterflymx", 400, exc.message)
-        target = ingress()
-        if target is None:
-            return JSONResponse({"error": "starting"}, status_code=503)
-        start(target.butterflymx(parsed), f"butterflymx webhook {parsed.event_id}")
-        return JSONResponse({"accepted": parsed.event_id}, status_code=202)
+        query = dict(request.query_params)
+        return await accept(
+            "butterflymx",
+            request,
+            lambda body: bmx.parse_webhook(
+                body, url_token=token, expected_token=secret, query=query
+            ),
+            Ingress.butterflymx,
+            lambda parsed: parsed.event_id,
+        )
 
     async def remotelock(request: Request) -> Response:
         try:
             rl.verify_secret(request.headers, secret)
         except rl.WebhookVerificationError:
             return _refused("remotelock", 401, f"missing or wrong {rl.SECRET_HEADER}")
-        try:
-            body = await _body(request, max_body_bytes)
-            form = "form" in request.headers.get("content-type", "")
-            parsed = rl.parse_webhook(
+        form = "form" in request.headers.get("content-type", "")
+        return await accept(
+            "remotelock",
+            request,
+            lambda body: rl.parse_webhook(
                 body, request.headers, secret=secret, content_type="form" if form else "json"
-            )
-        except BodyTooLargeError:
-            return _refused("remotelock", 413, f"body over {max_body_bytes} bytes")
-        except VendorProtocolError as exc:
-            return _refused("remotelock", 400, exc.message)
-        target = ingress()
-        if target is None:
-            return JSONResponse({"error": "starting"}, status_code=503)
-        start(target.remotelock(parsed), f"remotelock webhook {parsed.id}")
-        return JSONResponse({"accepted": parsed.id}, status_code=202)
+            ),
+            Ingress.remotelock,
+            lambda parsed: parsed.id,
+        )
 
     return [
         Route("/webhooks/butterflymx/{token}", butterflymx, methods=["GET", "POST"]),

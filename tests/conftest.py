@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 import aiohttp
 import pytest
 import uvicorn
+from starlette.applications import Starlette
 
 from concierge.resolvers.store.sql import SqlStore
 from concierge.sandbox.app import Sandbox
@@ -131,12 +132,13 @@ def execution_path() -> str:
 
 
 @contextlib.asynccontextmanager
-async def running_server(
-    settings: Settings, checks_for: ChecksFor | None = None
-) -> AsyncIterator[str]:
-    """A real Concierge server (uvicorn on a loopback port) until the block ends: its URL."""
+async def running_app(
+    settings: Settings, checks_for: ChecksFor | None = None, port: int = 0
+) -> AsyncIterator[tuple[str, Starlette]]:
+    """A real Concierge server (uvicorn on a loopback port, `port` 0: any free one) until
+    the block ends: its URL, and the app (for tests that watch its services)."""
     app = create_app(settings, checks_for=checks_for)
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     for _ in range(200):
@@ -146,10 +148,19 @@ async def running_server(
     assert server.started, "uvicorn did not start"
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", app
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, timeout=15)
+
+
+@contextlib.asynccontextmanager
+async def running_server(
+    settings: Settings, checks_for: ChecksFor | None = None
+) -> AsyncIterator[str]:
+    """A real Concierge server (uvicorn on a loopback port) until the block ends: its URL."""
+    async with running_app(settings, checks_for) as (url, _):
+        yield url
 
 
 serve = running_server  # the name tests/schema and tests/server import

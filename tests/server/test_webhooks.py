@@ -14,7 +14,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-import uvicorn
 
 from concierge.resolvers.bus import Event
 from concierge.resolvers.events import (
@@ -28,9 +27,8 @@ from concierge.resolvers.events import (
 )
 from concierge.resolvers.services import Services
 from concierge.server import app as server_app
-from concierge.server.app import create_app
 from concierge.server.settings import Settings
-from tests.conftest import RunningSandbox
+from tests.conftest import RunningSandbox, running_app
 from tests.schema.graphs import Graph
 
 SECRET = "a-test-webhook-secret"
@@ -46,23 +44,9 @@ class Server:
 
 @contextlib.asynccontextmanager
 async def _serving(settings: Settings, port: int = 0) -> AsyncIterator[Server]:
-    app = create_app(settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    for _ in range(200):
-        if server.started or task.done():
-            break
-        await asyncio.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    port = server.servers[0].sockets[0].getsockname()[1]
-    services = app.state.concierge.services
-    try:
-        control = app.state.concierge.backends.sandbox_control_url
-        yield Server(f"http://127.0.0.1:{port}", services, control)
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, timeout=15)
+    async with running_app(settings, port=port) as (url, app):
+        state = app.state.concierge
+        yield Server(url, state.services, state.backends.sandbox_control_url)
 
 
 @pytest.fixture
