@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from concierge.connectors.errors import VendorError, VendorNotFoundError
 from concierge.connectors.policy import reset_deadline, set_deadline
 from concierge.resolvers import events as bus_events
-from concierge.resolvers.bus import Event
+from concierge.resolvers.bus import Event, Subscription
 from concierge.resolvers.events import (
     AttemptData,
     DoorEventData,
@@ -72,16 +72,18 @@ async def confirm(services: Services, attempt_id: str) -> None:
         return
     heard: asyncio.Queue[Event] = asyncio.Queue()
     # Subscribed before the first look: an event published between the two is not lost.
-    listener = asyncio.ensure_future(_listen(services, attempt.door_key, heard))
-    try:
-        await _watch(services, attempt_id, heard)
-    finally:
-        listener.cancel()
-        await asyncio.gather(listener, return_exceptions=True)
+    async with services.bus.subscribe(door_topic(attempt.door_key)) as sub:
+        await sub.ready()
+        listener = asyncio.ensure_future(_listen(sub, heard))
+        try:
+            await _watch(services, attempt_id, heard)
+        finally:
+            listener.cancel()
+            await asyncio.gather(listener, return_exceptions=True)
 
 
-async def _listen(services: Services, door_key: str, heard: asyncio.Queue[Event]) -> None:
-    async for ev in services.bus.subscribe(door_topic(door_key)):
+async def _listen(sub: Subscription, heard: asyncio.Queue[Event]) -> None:
+    async for ev in sub:
         heard.put_nowait(ev)
 
 
