@@ -199,6 +199,11 @@ class DoorEvent:
         return one(info, Door, (await doors.doors_by_id(info.context, [self.door_key]))[0])
 
 
+# Streams of a state (not of events): a subscriber joining one already running gets its
+# latest value at once, as a fresh subscription starts with the current one.
+REPLAYS_CURRENT = frozenset({"callStatus", "occupancy", "unlockAttempt"})
+
+
 def _when(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 

@@ -21,11 +21,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
-    BaseGraphQLTransportWSHandler,
-)
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
-from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.subscriptions.protocols.graphql_ws.types import (
     ConnectionInitMessage as LegacyConnectionInitMessage,
 )
@@ -47,6 +43,7 @@ from concierge.schema.budget import limited
 from concierge.schema.limits import Limits
 from concierge.server.auth import Authenticator, AuthError, credential_of
 from concierge.server.backends import Backends, open_backends
+from concierge.server.feeds import Feeds
 from concierge.server.gate import PRINCIPAL, GraphQLGate, RateLimiter
 from concierge.server.heap import frozen_heap
 from concierge.server.ide import assets_route, graphiql_html
@@ -54,6 +51,7 @@ from concierge.server.linking import Linking, auth_factory, link_routes
 from concierge.server.logs import RequestLogMiddleware, VendorLog
 from concierge.server.metrics import Metrics
 from concierge.server.settings import Settings
+from concierge.server.shared_ws import SharedLegacyWS, SharedTransportWS
 from concierge.server.sse import ClientSlots, LimitedWebSockets, SSEOrHTTP
 from concierge.server.store import open_store
 from concierge.server.tracing import (
@@ -138,7 +136,7 @@ async def _authenticated(handler: Any, payload: object) -> AuthError | None:
     return None
 
 
-class AuthenticatedTransportWS(BaseGraphQLTransportWSHandler[RequestContext, None]):
+class AuthenticatedTransportWS(SharedTransportWS):
     """graphql-transport-ws whose `connection_init` payload authenticates the connection
     (close 4401 when refused) before Strawberry acknowledges it."""
 
@@ -149,7 +147,7 @@ class AuthenticatedTransportWS(BaseGraphQLTransportWSHandler[RequestContext, Non
         await super().handle_connection_init(message)
 
 
-class AuthenticatedLegacyWS(BaseGraphQLWSHandler[RequestContext, None]):
+class AuthenticatedLegacyWS(SharedLegacyWS):
     """Legacy graphql-ws: the same authentication at `connection_init`; a refusal is the
     protocol's `connection_error`, then close 4401."""
 
@@ -195,6 +193,9 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
         )
         self._state = state
         self._checks_for = checks_for
+        # Subscriptions asking the same thing share one execution (server/feeds.py).
+        self.feeds = Feeds(bounded)
+        self.subscriber_queue = settings.subscriber_queue
 
     @property
     def graphql_ide_html(self) -> str:

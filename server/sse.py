@@ -22,6 +22,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
 from concierge.resolvers.context import RequestContext
+from concierge.server.feeds import Errors, Feeds, Outbox, SlowReaderError, subscription_shape
 
 
 class ClientSlots:
@@ -57,6 +58,31 @@ def _frame(event: str, data: Any) -> bytes:
     return f"event: {event}\ndata: {body}\n\n".encode()
 
 
+class _StreamMember:
+    """An SSE stream's membership of its feed: each payload becomes an `event: next`."""
+
+    __slots__ = ("outbox",)
+
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+
+    def next(self, payload: bytes) -> None:
+        self.outbox.put(b"event: next\ndata: " + payload + b"\n\n")
+
+    def error(self, errors: Errors) -> None:
+        self.outbox.put(_frame("next", {"errors": errors}), final=True)
+        self.outbox.put(None, final=True)
+
+    def complete(self) -> None:
+        self.outbox.put(None, final=True)
+
+
+TOO_SLOW = {
+    "message": "subscriber too slow: more events unread than the server keeps",
+    "extensions": {"code": "SUBSCRIBER_TOO_SLOW"},
+}
+
+
 def _result(result: ExecutionResult | PreExecutionError) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if isinstance(result, ExecutionResult):
@@ -74,6 +100,8 @@ async def serve_sse(
     context: Callable[[Request], Awaitable[RequestContext]],
     slots: ClientSlots,
     keepalive_s: float,
+    feeds: Feeds,
+    subscriber_queue: int,
 ) -> Response:
     try:
         body = orjson.loads(await request.body())
@@ -94,6 +122,8 @@ async def serve_sse(
     operation = get_operation_ast(document, operation_name)
     is_subscription = operation is not None and operation.operation == OperationType.SUBSCRIPTION
 
+    shape = subscription_shape(query, operation_name) if is_subscription else None
+
     async def results() -> AsyncIterator[dict[str, Any]]:
         ctx = await context(request)
         if not is_subscription:
@@ -111,32 +141,47 @@ async def serve_sse(
         finally:
             await stream.aclose()
 
+    async def own_frames(outbox: Outbox) -> None:
+        """An operation no feed serves (a query, a mutation): its own execution."""
+        try:
+            async for item in results():
+                outbox.put(_frame("next", item))
+        finally:
+            outbox.put(None, final=True)
+
     async def frames() -> AsyncGenerator[bytes, None]:
-        queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=16)
-
-        async def pump() -> None:
-            try:
-                async for item in results():
-                    await queue.put(_frame("next", item))
-            finally:
-                await queue.put(None)
-
-        task = asyncio.ensure_future(pump())
+        outbox = Outbox(lambda: subscriber_queue)
+        task: asyncio.Future[None] | None = None
+        leave = None
+        if shape is not None and isinstance(variables, (dict, type(None))):
+            member = _StreamMember(outbox)
+            leave = feeds.join(
+                shape, query, variables, operation_name, await context(request), member
+            )
+        else:
+            task = asyncio.ensure_future(own_frames(outbox))
         try:
             while True:
                 try:
                     async with asyncio.timeout(keepalive_s):
-                        frame = await queue.get()
+                        frame = await outbox.get()
                 except TimeoutError:
                     yield b":\n\n"  # keep-alive comment
                     continue
+                except SlowReaderError:
+                    yield _frame("next", {"errors": [TOO_SLOW]})
+                    break
                 if frame is None:
                     break
                 yield frame
-            await task  # an error in the operation surfaces here, not silently
+            if task is not None:
+                await task  # an error in the operation surfaces here, not silently
             yield _frame("complete", None)
         finally:
-            task.cancel()
+            if task is not None:
+                task.cancel()
+            if leave is not None:
+                leave()
             slots.give_back(client)
 
     return StreamingResponse(
@@ -183,8 +228,10 @@ class SSEOrHTTP:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         if wants_sse(request):
+            view = self.graphql
             response = await serve_sse(
-                request, self.graphql.schema, self.context, self.slots, self.keepalive_s
+                *(request, view.schema, self.context, self.slots, self.keepalive_s),
+                *(view.feeds, view.subscriber_queue),
             )
             await response(scope, receive, send)
             return
