@@ -194,7 +194,9 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
         self._state = state
         self._checks_for = checks_for
         # Subscriptions asking the same thing share one execution (server/feeds.py).
-        self.feeds = Feeds(bounded)
+        metrics = state.metrics
+        self.feeds = Feeds(bounded, metrics.subscription_opened, metrics.subscription_closed)
+        metrics.feeds.set_function(lambda: self.feeds.running)
         self.subscriber_queue = settings.subscriber_queue
 
     @property

@@ -105,6 +105,7 @@ Key = tuple[str, str | None, bytes, Hashable]
 @dataclass(eq=False)
 class Feed:
     key: Key
+    root_field: str
     replays: bool
     members: dict[Member, None] = field(default_factory=dict)  # insertion-ordered set
     last: bytes | None = None
@@ -114,10 +115,15 @@ class Feed:
 class Feeds:
     """The running feeds of one server; `join` is the only way in."""
 
-    def __init__(self, schema: Any) -> None:
+    def __init__(
+        self,
+        schema: Any,
+        opened: Callable[[str], None] = lambda field: None,
+        closed: Callable[[str], None] = lambda field: None,
+    ) -> None:
         self.schema = schema
         self._feeds: dict[Key, Feed] = {}
-        self.executions = 0  # feeds started: one per distinct subscription
+        self._opened, self._closed = opened, closed  # per subscriber, by root field
 
     @property
     def running(self) -> int:
@@ -146,10 +152,9 @@ class Feeds:
         )
         feed = self._feeds.get(key)
         if feed is None:
-            feed = Feed(key=key, replays=shape.replays)
+            feed = Feed(key=key, root_field=shape.root_field, replays=shape.replays)
             self._feeds[key] = feed
             feed.members[member] = None
-            self.executions += 1
             feed.task = asyncio.ensure_future(
                 self._run(feed, query, variables, operation_name, context)
             )
@@ -157,10 +162,13 @@ class Feeds:
             feed.members[member] = None
             if feed.last is not None:
                 member.next(feed.last)
+        self._opened(shape.root_field)
         return lambda: self._leave(feed, member)
 
     def _leave(self, feed: Feed, member: Member) -> None:
-        feed.members.pop(member, None)
+        if member in feed.members:
+            del feed.members[member]
+            self._closed(feed.root_field)
         if feed.members or self._feeds.get(feed.key) is not feed:
             return
         del self._feeds[feed.key]  # the next subscriber starts afresh
@@ -204,12 +212,14 @@ class Feeds:
         finally:
             if self._feeds.get(feed.key) is feed:
                 del self._feeds[feed.key]
-        for member in list(feed.members):
+        members = list(feed.members)
+        feed.members.clear()
+        for member in members:
+            self._closed(feed.root_field)
             if ended is not None:
                 member.error(ended)
             else:
                 member.complete()
-        feed.members.clear()
 
 
 async def _single(result: ExecutionResult | PreExecutionError) -> Any:

@@ -88,6 +88,11 @@ class Metrics:
             ["subscription"],
             registry=r,
         )
+        self.feeds = Gauge(
+            "concierge_subscription_executions",
+            "Distinct subscriptions running, each shared by all its subscribers.",
+            registry=r,
+        )
         self.pollers = Gauge(
             "concierge_pollers_active", "Vendor pollers running.", ["vendor"], registry=r
         )

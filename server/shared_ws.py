@@ -137,6 +137,7 @@ class _Connection:
         self.dropped = True
         for op_id in list(self.members):
             self.leave(op_id)
+            self.forget(op_id)
         if self.writer is not None:
             self.writer.cancel()
         behind = self.view.subscriber_queue

@@ -155,9 +155,13 @@ def _walk(data: Any, prefix: str = "") -> list[tuple[str, int]]:
 class RawSubscriber:
     """A bare graphql-transport-ws connection carrying many subscriptions (cheap at 1,000)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, credential: str | None = None) -> None:
         self.url = url.replace("http", "ws") + "/graphql"
+        self.init: dict[str, Any] = {"type": "connection_init"}
+        if credential is not None:
+            self.init["payload"] = {"Authorization": f"Bearer {credential}"}
         self.latest: dict[str, dict[str, Any]] = {}
+        self.received: dict[str, list[dict[str, Any]]] = {}
         self.completed: set[str] = set()
         self.errors: list[Any] = []
 
@@ -165,7 +169,7 @@ class RawSubscriber:
         self.ws = await websockets.connect(
             self.url, subprotocols=[Subprotocol("graphql-transport-ws")]
         )
-        await self.ws.send(json.dumps({"type": "connection_init"}))
+        await self.ws.send(json.dumps(self.init))
         assert json.loads(await self.ws.recv())["type"] == "connection_ack"
         self.reader = asyncio.create_task(self._read())
         return self
@@ -174,11 +178,15 @@ class RawSubscriber:
         payload = {"query": query, "variables": variables}
         await self.ws.send(json.dumps({"id": sub_id, "type": "subscribe", "payload": payload}))
 
+    async def complete(self, sub_id: str) -> None:
+        await self.ws.send(json.dumps({"id": sub_id, "type": "complete"}))
+
     async def _read(self) -> None:
         async for raw in self.ws:
             message = json.loads(raw)
             if message["type"] == "next":
                 self.latest[message["id"]] = message["payload"]
+                self.received.setdefault(message["id"], []).append(message["payload"])
             elif message["type"] == "complete":
                 self.completed.add(message["id"])
             elif message["type"] == "error":

@@ -1,0 +1,316 @@
+"""Shared subscriptions over real sockets: one execution however many subscribe, and it
+stops with the last of them; principals who see different things never share an answer;
+an event stream does not replay the past to a late subscriber; a client that stops reading
+is closed with a reason while the others keep every event."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import re
+import uuid
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import aiohttp
+import pytest
+import websockets
+from websockets import Subprotocol
+from websockets.exceptions import ConnectionClosed
+
+from concierge.server.settings import Settings
+from tests.conftest import serve
+from tests.schema.graphs import DASHBOARD, building_of
+from tests.schema.test_authorization import _unit_lock, vendor_id
+from tests.server.authgraph import AuthGraph, token
+from tests.server.test_auth import SETTINGS as AUTH_SETTINGS
+from tests.server.test_subscriptions import (
+    OCCUPANCY,
+    RawSubscriber,
+    control,
+    control_url,
+    eventually,
+    first_room,
+    reporting_calls,
+)
+
+SECRET = "feeds-test-webhook-secret"
+DEMO = Settings(demo_activity_s=0, occupancy_poll_s=0.2, webhook_secret=SECRET)
+BUILDING_EVENTS = (
+    "subscription($b: ID!) { doorEvents(buildingId: $b) { id kind door { id name } } }"
+)
+DOOR_EVENTS = (
+    "subscription($d: ID!) { doorEvents(doorId: $d) "
+    "{ id kind occurredAt vendor vendorType method actor door { id name kind } } }"
+)
+
+
+async def gauge(http: aiohttp.ClientSession, url: str, name: str, **labels: str) -> float:
+    async with http.get(f"{url}/metrics") as response:
+        text = await response.text()
+    want = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    pattern = rf"^{name}{{{want}}} (\S+)$" if want else rf"^{name} (\S+)$"
+    found = re.search(pattern, text, re.MULTILINE)
+    return float(found.group(1)) if found else 0.0
+
+
+def _unlocked(lock: str) -> dict[str, Any]:
+    return {
+        "data": {
+            "type": "unlocked_event",
+            "id": str(uuid.uuid4()),
+            "attributes": {
+                "source": "user",
+                "status": "succeeded",
+                "occurred_at": "2026-12-03T10:00:00Z",
+                "created_at": "2026-12-03T10:00:01Z",
+                "publisher_type": "lock",
+                "publisher_id": lock,
+                "method": "pin",
+            },
+        }
+    }
+
+
+async def unlocked(http: aiohttp.ClientSession, url: str, door_id: str) -> None:
+    """A RemoteLock `unlocked_event` webhook for the lock behind `door_id`."""
+    async with http.post(
+        f"{url}/webhooks/remotelock",
+        json=_unlocked(vendor_id(door_id)),
+        headers={"X-Secret": SECRET},
+    ) as response:
+        assert response.status < 300, await response.text()
+
+
+@pytest.fixture
+async def demo() -> AsyncIterator[str]:
+    async with serve(DEMO) as url:
+        yield url
+
+
+async def test_one_execution_serves_every_subscriber_and_ends_with_the_last(
+    demo: str, http: aiohttp.ClientSession
+) -> None:
+    room_id, _ = await first_room(http, demo)
+    clients = [RawSubscriber(demo) for _ in range(3)]
+    for client in clients:
+        await client.__aenter__()
+    try:
+        for client in clients[:2]:
+            for n in range(100):
+                await client.subscribe(str(n), OCCUPANCY, id=room_id)
+        await eventually(lambda: sum(len(c.latest) for c in clients) == 200)
+        assert await gauge(http, demo, "concierge_subscription_executions") == 1
+        active = await gauge(http, demo, "concierge_subscriptions_active", subscription="occupancy")
+        assert active == 200
+        # Another selection is another question: its own execution.
+        await clients[2].subscribe(
+            "other", "subscription($id: ID!) { occupancy(roomId: $id) { count } }", id=room_id
+        )
+        await eventually(lambda: "other" in clients[2].latest)
+        assert await gauge(http, demo, "concierge_subscription_executions") == 2
+
+        for client in clients[:2]:
+            for n in range(100):
+                await client.complete(str(n))
+        await clients[2].complete("other")
+
+        async def none_left() -> bool:
+            return await gauge(http, demo, "concierge_subscription_executions") == 0
+
+        for _ in range(100):
+            if await none_left():
+                break
+            await asyncio.sleep(0.05)
+        assert await none_left()
+        # ... and nobody polls Butlr for a room nobody watches.
+        ctl = await control_url(http, demo)
+        await asyncio.sleep(DEMO.occupancy_poll_s * 2)
+        await control(http, ctl, "DELETE", "/counters")
+        await asyncio.sleep(DEMO.occupancy_poll_s * 4)
+        assert reporting_calls(await control(http, ctl, "GET", "/counters?vendor=butlr")) == 0
+    finally:
+        for client in clients:
+            await client.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def authed() -> AsyncIterator[str]:
+    async with serve(AUTH_SETTINGS.with_overrides(webhook_secret=SECRET)) as url:
+        yield url
+
+
+async def test_tenants_asking_the_same_question_each_hear_only_their_own_doors(
+    authed: str, http: aiohttp.ClientSession
+) -> None:
+    admin = AuthGraph(authed, http, token(role="admin"))
+    building, a, b = await _two_remotelock_units(admin)
+    door_a, door_b = _unit_lock(a)["id"], _unit_lock(b)["id"]
+    credentials = {
+        "admin": token(role="admin"),
+        "tenant a": token(role="tenant", sub="ta", tenant_ids=[vendor_id(a["tenants"][0]["id"])]),
+        "tenant b": token(role="tenant", sub="tb", tenant_ids=[vendor_id(b["tenants"][0]["id"])]),
+    }
+    clients = {who: RawSubscriber(authed, c) for who, c in credentials.items()}
+    for client in clients.values():
+        await client.__aenter__()
+        await client.subscribe("1", BUILDING_EVENTS, b=building["id"])
+    try:
+
+        async def everyone_subscribed() -> bool:
+            labels = {"subscription": "doorEvents"}
+            return await gauge(http, authed, "concierge_subscriptions_active", **labels) == 3
+
+        for _ in range(100):
+            if await everyone_subscribed():
+                break
+            await asyncio.sleep(0.05)
+        assert await everyone_subscribed()
+        # Same document, same variables: the admin's answer is not the tenants'.
+        assert await gauge(http, authed, "concierge_subscription_executions") == 3
+
+        def doors(who: str) -> list[str]:
+            events = clients[who].received.get("1", [])
+            return [e["data"]["doorEvents"]["door"]["id"] for e in events]
+
+        await until_heard(http, authed, door_a, lambda: bool(doors("tenant a")))
+        await until_heard(http, authed, door_b, lambda: bool(doors("tenant b")))
+        await eventually(lambda: set(doors("admin")) == {door_a, door_b})
+        assert set(doors("tenant a")) == {door_a}
+        assert set(doors("tenant b")) == {door_b}
+        for client in clients.values():
+            client.received.clear()
+        await unlocked(http, authed, door_a)
+        await unlocked(http, authed, door_b)
+
+        await eventually(lambda: len(doors("admin")) == 2)
+        await eventually(lambda: len(doors("tenant a")) == 1 and len(doors("tenant b")) == 1)
+        await asyncio.sleep(0.3)  # nothing more is on its way
+        assert doors("admin") == [door_a, door_b]
+        assert doors("tenant a") == [door_a]
+        assert doors("tenant b") == [door_b]
+    finally:
+        for client in clients.values():
+            await client.__aexit__(None, None, None)
+
+
+async def test_a_late_subscriber_to_door_events_hears_only_what_follows(
+    demo: str, http: aiohttp.ClientSession
+) -> None:
+    _, a, _ = await _two_remotelock_units(AuthGraph(demo, http, None))
+    door = _unit_lock(a)["id"]
+    early, late = RawSubscriber(demo), RawSubscriber(demo)
+    await early.__aenter__()
+    await late.__aenter__()
+    try:
+        await early.subscribe("e", DOOR_EVENTS, d=door)
+        await until_heard(http, demo, door, lambda: bool(early.received))
+        await late.subscribe("l", DOOR_EVENTS, d=door)
+        await _subscribers(http, demo, 2)
+        assert await gauge(http, demo, "concierge_subscription_executions") == 1
+        await unlocked(http, demo, door)
+        heard = len(early.received["e"])
+        await eventually(lambda: len(early.received["e"]) == heard + 1)
+        await eventually(lambda: len(late.received.get("l", [])) >= 1)
+        await asyncio.sleep(0.2)
+        assert late.received["l"] == [early.received["e"][-1]]  # nothing earlier replayed
+    finally:
+        await early.__aexit__(None, None, None)
+        await late.__aexit__(None, None, None)
+
+
+async def _two_remotelock_units(
+    admin: AuthGraph,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """A building and two of its units whose locks are RemoteLock's (webhooks name them)."""
+    building = building_of(await admin.query(DASHBOARD, first=30))
+    units = [
+        e["node"]
+        for e in building["units"]["edges"]
+        if e["node"]["tenants"]
+        and any(
+            d["kind"] == "UNIT_LOCK" and "remotelock.lock" in base64.b64decode(d["id"]).decode()
+            for d in e["node"]["doors"]
+        )
+    ]
+    assert len(units) >= 2
+    return building, units[0], units[1]
+
+
+async def until_heard(
+    http: aiohttp.ClientSession, url: str, door: str, heard: Callable[[], bool]
+) -> None:
+    """Unlock `door` until `heard()`: a subscription is live once its first event arrives
+    (the protocol acknowledges none), and events before that reach nobody."""
+    for _ in range(100):
+        await unlocked(http, url, door)
+        for _ in range(4):
+            await asyncio.sleep(0.025)
+            if heard():
+                return
+    raise AssertionError("the subscription never heard an event")
+
+
+async def _subscribers(http: aiohttp.ClientSession, url: str, count: int) -> None:
+    for _ in range(100):
+        labels = {"subscription": "doorEvents"}
+        if await gauge(http, url, "concierge_subscriptions_active", **labels) == count:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"expected {count} doorEvents subscribers")
+
+
+async def test_a_client_that_stops_reading_is_closed_with_a_reason_and_others_get_everything(
+    http: aiohttp.ClientSession,
+) -> None:
+    settings = DEMO.with_overrides(subscriber_queue=20)
+    async with serve(settings) as url:
+        _, a, _ = await _two_remotelock_units(AuthGraph(url, http, None))
+        door = _unit_lock(a)["id"]
+        # A reader that stops: no compression, and the client library keeps one message at
+        # most before it stops reading the socket.
+        slow = await websockets.connect(
+            url.replace("http", "ws") + "/graphql",
+            subprotocols=[Subprotocol("graphql-transport-ws")],
+            max_queue=1,
+            compression=None,
+        )
+        await slow.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(await slow.recv())["type"] == "connection_ack"
+        for n in range(50):
+            body = {"query": DOOR_EVENTS, "variables": {"d": door}}
+            await slow.send(json.dumps({"id": str(n), "type": "subscribe", "payload": body}))
+        fast = RawSubscriber(url)
+        await fast.__aenter__()
+        try:
+            await fast.subscribe("f", DOOR_EVENTS, d=door)
+            await _subscribers(http, url, 51)
+            await until_heard(http, url, door, lambda: bool(fast.received))
+            fast.received.clear()
+            events = 300
+            for _ in range(events):
+                await unlocked(http, url, door)
+            await eventually(lambda: len(fast.received.get("f", [])) == events)
+            await _subscribers(http, url, 1)  # the slow client's 50 are gone
+            # It reads again: what was sent before it was dropped, then the close and why.
+            read, closed = await _read_to_the_end(slow)
+            assert closed.rcvd is not None
+            assert closed.rcvd.code == 1008
+            assert "too slow" in closed.rcvd.reason
+            assert read < events * 50
+            assert not fast.errors
+        finally:
+            await fast.__aexit__(None, None, None)
+            await slow.close()
+
+
+async def _read_to_the_end(ws: Any) -> tuple[int, ConnectionClosed]:
+    """Messages read until the server closed the socket, and how it closed it."""
+    read = 0
+    while True:
+        try:
+            await asyncio.wait_for(ws.recv(), timeout=5)
+        except ConnectionClosed as closed:
+            return read, closed
+        read += 1
