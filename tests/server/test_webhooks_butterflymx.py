@@ -25,13 +25,12 @@ from concierge.resolvers.events import (
 )
 from concierge.resolvers.ingress import Ingress
 from concierge.resolvers.services import Services
-from concierge.server import app as server_app
 from concierge.server.settings import Settings
 from tests.conftest import RunningSandbox, running_app
 from tests.schema.graphs import Graph, building_of
 from tests.schema.test_unlock import _unlock
 from tests.server.test_subscriptions import RawSubscriber, eventually
-from tests.server.test_webhooks import SECRET, Collector, _free_port
+from tests.server.test_webhooks import SECRET, Collector, collect_from_start, restartable
 
 DOOR_EVENTS = (
     "subscription($id: ID!) "
@@ -57,6 +56,12 @@ class Live:
     @property
     def building(self) -> str:
         return self.services.site_map.buildings[0].butterflymx_building_id
+
+    async def listen(self) -> None:
+        """Register our webhook integration for the building, as start-up would."""
+        await self.services.butterflymx.integrations.create(
+            f"{self.url}/webhooks/butterflymx/{SECRET}", building_id=self.building
+        )
 
     async def unit(self) -> str:
         """A unit of the site map's first building (where our integration listens)."""
@@ -86,9 +91,7 @@ async def test_a_butterflymx_door_release_webhook_reaches_door_events_as_release
     http: aiohttp.ClientSession,
 ) -> None:
     async with _live(Settings(demo_activity_s=0, webhook_secret=SECRET)) as live:
-        await live.services.butterflymx.integrations.create(
-            f"{live.url}/webhooks/butterflymx/{SECRET}", building_id=live.building
-        )
+        await live.listen()
         graph = Graph(live.url, http)
         site = building_of(await graph.query(SITE))
         door = site["accessPoints"][0]
@@ -116,9 +119,7 @@ async def test_a_door_release_and_a_call_delivered_by_webhook_are_not_repeated_b
     http: aiohttp.ClientSession,
 ) -> None:
     async with _live(Settings(demo_activity_s=0, webhook_secret=SECRET)) as live:
-        await live.services.butterflymx.integrations.create(
-            f"{live.url}/webhooks/butterflymx/{SECRET}", building_id=live.building
-        )
+        await live.listen()
         key = f"butterflymx:{live.building}"
         doors = Collector(live.services, building_doors_topic(key))
         calls = Collector(live.services, building_calls_topic(key))
@@ -160,14 +161,7 @@ async def _down_then_restarted(
 ) -> AsyncIterator[Missed]:
     """Start with webhook registration, stop, let a door release and a call happen (their
     deliveries fail), and start again with collectors on the building's topics."""
-    settings = Settings(
-        sandbox_url=sandbox.control_url,
-        demo_activity_s=0,
-        webhook_secret=SECRET,
-        webhooks_register=True,
-        port=_free_port(),
-        data_dir=str(tmp_path / "data"),
-    )
+    settings = restartable(sandbox, tmp_path)
     async with _live(settings, settings.port) as live:
         unit, building = int(await live.unit()), live.building
         for _ in range(100):  # registered, and the first back-fill has set the cursor
@@ -185,16 +179,9 @@ async def _down_then_restarted(
         "POST", "/scenarios/butterflymx/call", json={"unit_id": unit, "step_s": 0}
     )
     key = f"butterflymx:{building}"
-    collectors: list[Collector] = []
-    real = server_app.build_services
-
-    def spied(*args: Any, **kwargs: Any) -> Services:
-        services = real(*args, **kwargs)
-        collectors.append(Collector(services, building_doors_topic(key)))
-        collectors.append(Collector(services, building_calls_topic(key)))
-        return services
-
-    monkeypatch.setattr(server_app, "build_services", spied)
+    collectors = collect_from_start(
+        monkeypatch, building_doors_topic(key), building_calls_topic(key)
+    )
     async with _live(settings, settings.port) as restarted:
         doors, calls = collectors
         yield Missed(restarted, released["door_release"]["id"], rang["call"]["guid"], doors, calls)
