@@ -157,10 +157,14 @@ class Ingress:
     async def butterflymx(self, ev: WebhookEvent) -> bool:
         """Publish one ButterflyMX webhook event; False for a duplicate or an unknown type."""
         if isinstance(ev, CallStatusChanged):
-            return await self._call(ev)
-        if isinstance(ev, DoorReleaseCreated):
-            return await self._door_release(ev.door_release)
-        return False
+            published, at = await self._call(ev), ev.call.created_at
+        elif isinstance(ev, DoorReleaseCreated):
+            published, at = await self._door_release(ev.door_release), ev.door_release.created_at
+        else:
+            return False
+        if published:  # (a back-fill moves the cursor once, when it has read everything)
+            await self._advance("butterflymx", None, at)
+        return published
 
     async def _door_release(self, release: DoorRelease) -> bool:
         """Publish one door release (webhook or back-fill); False for a duplicate."""
@@ -185,7 +189,6 @@ class Ingress:
                 actor=release.name,
             )
         )
-        await self._advance("butterflymx", None, release.created_at)
         return True
 
     async def backfill_butterflymx(self) -> int:
@@ -218,8 +221,10 @@ class Ingress:
                     new += await self._backfilled_call(replace(call, building_id=building))
                     newest = max(newest, call.created_at)
         except VendorError as exc:
+            # The cursor stays: the next start reads this gap again (claims drop repeats).
             log.warning("butterflymx back-fill stopped after %d events: %s", new, exc)
-        await cursors.advance("butterflymx", None, newest)  # the throttle may have held it
+            return new
+        await cursors.advance("butterflymx", None, newest)
         return new
 
     async def _backfilled_call(self, call: Call) -> bool:
@@ -234,7 +239,6 @@ class Ingress:
         data = self._call_data(call, status, call.created_at)
         topic = building_calls_topic(f"butterflymx:{call.building_id}")
         await self._services.bus.publish(event(topic, data))
-        await self._advance("butterflymx", None, call.created_at)
         return True
 
     async def _call(self, ev: CallStatusChanged) -> bool:
@@ -277,7 +281,6 @@ class Ingress:
         await bus.publish(event(call_topic(key), data))
         if status == "initializing" and data.building_key is not None:
             await bus.publish(event(building_calls_topic(data.building_key), data))
-        await self._advance("butterflymx", None, call.created_at)
         return True
 
 
