@@ -346,6 +346,9 @@ def create_app(
                 state.services.tasks.start(
                     state.ingress.backfill_remotelock(), name="back-fill remotelock"
                 )
+                state.services.tasks.start(
+                    state.ingress.backfill_butterflymx(), name="back-fill butterflymx"
+                )
             with frozen_heap():
                 yield
         finally:

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Self
 
-from concierge.connectors.butterflymx.core import FilterValue, Resource, list_query, segment
-from concierge.connectors.butterflymx.jsonapi import NOTHING_INCLUDED, Included, id_of, resource
+from concierge.connectors.butterflymx.core import (
+    FilterValue,
+    Resource,
+    chunks,
+    list_query,
+    segment,
+)
+from concierge.connectors.butterflymx.jsonapi import (
+    NOTHING_INCLUDED,
+    Included,
+    id_of,
+    joined,
+    resource,
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +106,19 @@ class Calls(Resource):
         `filters`: `call_type`, `notification_type`, `guid`."""
         params = list_query(filters, sort=sort)
         return await self._core.all_batched("/v3/me/calls", _call, params, "unit", unit_ids)
+
+    async def created_since(
+        self, since: datetime, *, unit_ids: Iterable[str | int]
+    ) -> builtins.list[Call]:
+        """Calls to these units that rang at or after `since`, oldest first, each with its
+        current status (the webhook back-fill); the list names no unit or building."""
+        found: builtins.list[Call] = []
+        for chunk in chunks(unit_ids):
+            params = [("filter[unit]", joined(chunk))]
+            found += await self._core.created_since(
+                "/v3/me/calls", _call, params, since, lambda c: c.created_at
+            )
+        return sorted(found, key=lambda c: c.created_at)
 
     async def get_status(self, call_guid: str) -> CallStatus:
         """Where a call is in its lifecycle, with the call (and its panel) included."""

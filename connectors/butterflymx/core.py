@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from yarl import URL
@@ -15,7 +16,7 @@ from concierge.connectors.butterflymx.jsonapi import Document, Included, documen
 from concierge.connectors.core import VendorCore
 from concierge.connectors.http import VendorHTTP
 from concierge.connectors.http import segment as http_segment
-from concierge.connectors.pagination import Page, collect
+from concierge.connectors.pagination import Page, collect, walk
 from concierge.connectors.slices import fanning_out, parse_each
 from concierge.connectors.tokens import TokenManager
 
@@ -189,6 +190,34 @@ class ButterflyMXCore(VendorCore):
         for chunk in chunks(values):
             found += await self.all(path, parse, [*params, (f"filter[{name}]", joined(chunk))])
         return found
+
+    async def created_since(
+        self,
+        path: str,
+        parse: Parser[T],
+        params: Params,
+        since: datetime,
+        created_at: Callable[[T], datetime],
+    ) -> list[T]:
+        """Items of a v3 collection created at or after `since`, oldest first.
+
+        The lists take no time filter, so this walks `sort=-created_at` one page at a time
+        and stops at the first older item. `since` is inclusive (timestamps have whole
+        seconds): a consumer de-duplicates by id.
+        """
+        size = ("page[size]", str(self.page_size))
+        first = [*params, ("sort", "-created_at"), size]
+
+        async def fetch(cursor: str | None) -> Page[T, str]:
+            query = first if cursor is None else list(URL(cursor).query.items())
+            doc = await self.document("GET", path, params=query)
+            items = [parse(raw, doc.included) for raw in doc.items()]
+            older = any(created_at(item) < since for item in items)
+            return Page(items, None if older else doc.next_url)
+
+        newer = [item async for item in walk(fetch, vendor=VENDOR) if created_at(item) >= since]
+        # Stable: records of the same second keep the vendor's (creation) order.
+        return sorted(reversed(newer), key=created_at)
 
     async def v4_list(self, path: str, parse: Callable[[Any, str], T], params: Params) -> list[T]:
         response = await self.send("GET", path, params=params, headers=V4_HEADERS)

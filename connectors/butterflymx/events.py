@@ -92,5 +92,12 @@ class DoorReleases(Resource):
             "/v3/me/door_releases", _door_release, params, "unit", unit_ids
         )
 
+    async def created_since(self, since: datetime) -> builtins.list[DoorRelease]:
+        """`/v3/door_releases` recorded at or after `since`, oldest first, with unit and
+        user (the webhook back-fill)."""
+        return await self._core.created_since(
+            "/v3/door_releases", _door_release, [], since, lambda d: d.created_at
+        )
+
     async def get(self, door_release_id: str | int) -> DoorRelease:
         return await self._core.one(f"/v3/door_releases/{segment(door_release_id)}", _door_release)

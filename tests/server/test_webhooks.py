@@ -280,6 +280,34 @@ def _free_port() -> int:
         return port
 
 
+def restartable(sandbox: RunningSandbox, tmp_path: Path) -> Settings:
+    """A server on the standalone sandbox that registers its webhooks, on a fixed port and
+    data directory, so a second start is the same server coming back."""
+    return Settings(
+        sandbox_url=sandbox.control_url,
+        demo_activity_s=0,
+        webhook_secret=SECRET,
+        webhooks_register=True,
+        port=_free_port(),
+        data_dir=str(tmp_path / "data"),
+    )
+
+
+def collect_from_start(monkeypatch: pytest.MonkeyPatch, *topics: str) -> list[Collector]:
+    """Collectors on `topics` of the next server started, subscribed before its lifespan
+    starts the back-fill (one per topic, in order, filled in as it starts)."""
+    collectors: list[Collector] = []
+    real = server_app.build_services
+
+    def spied(*args: Any, **kwargs: Any) -> Services:
+        services = real(*args, **kwargs)
+        collectors.extend(Collector(services, topic) for topic in topics)
+        return services
+
+    monkeypatch.setattr(server_app, "build_services", spied)
+    return collectors
+
+
 async def test_start_up_registers_our_webhooks_once_and_the_sandbox_delivers_to_us(
     http: aiohttp.ClientSession, sandbox: RunningSandbox
 ) -> None:
@@ -325,14 +353,7 @@ async def test_events_missed_while_the_server_was_down_are_back_filled_on_restar
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    settings = Settings(
-        sandbox_url=sandbox.control_url,
-        demo_activity_s=0,
-        webhook_secret=SECRET,
-        webhooks_register=True,
-        port=_free_port(),
-        data_dir=str(tmp_path / "data"),
-    )
+    settings = restartable(sandbox, tmp_path)
     async with _serving(settings, settings.port) as concierge:
         lock = (await concierge.services.remotelock.doors.list())[0].id
         for _ in range(100):  # registered and the back-fill cursor set
@@ -344,15 +365,7 @@ async def test_events_missed_while_the_server_was_down_are_back_filled_on_restar
     await sandbox.control(
         "POST", "/scenarios/remotelock/lock_event", json={"device_id": lock, "event": "unlocked"}
     )
-    collectors: list[Collector] = []
-    real = server_app.build_services
-
-    def spied(*args: Any, **kwargs: Any) -> Services:
-        services = real(*args, **kwargs)
-        collectors.append(Collector(services, door_topic(f"remotelock.lock:{lock}")))
-        return services
-
-    monkeypatch.setattr(server_app, "build_services", spied)
+    collectors = collect_from_start(monkeypatch, door_topic(f"remotelock.lock:{lock}"))
     async with _serving(settings, settings.port):
         got = payload(DoorEventData, (await collectors[0].wait_for(1))[0])
         assert (got.kind, got.door_key) == ("UNLOCKED", f"remotelock.lock:{lock}")

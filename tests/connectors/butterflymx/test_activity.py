@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import math
 
-from concierge.connectors.butterflymx import ButterflyMXClient
+import aiohttp
+
+from concierge.connectors.butterflymx import ButterflyMXClient, build_client
 from tests.conftest import RunningSandbox
-from tests.connectors.butterflymx.conftest import reset_counters, route_count
+from tests.connectors.butterflymx.conftest import (
+    ConfigFactory,
+    RecordingStorage,
+    reset_counters,
+    route_count,
+)
 
 
 async def test_calls_filter_by_units_and_type(client: ButterflyMXClient) -> None:
@@ -92,3 +99,35 @@ async def test_large_unit_batches_are_split_into_short_requests(
         for batch in batches
     )
     assert await route_count(sandbox, "GET /api/v3/door_releases") == pages
+
+
+async def test_what_was_recorded_since_a_moment_is_read_oldest_first_from_the_newest_pages(
+    make_config: ConfigFactory,
+    http: aiohttp.ClientSession,
+    storage: RecordingStorage,
+    sandbox: RunningSandbox,
+) -> None:
+    client = build_client(make_config(page_size=10), http, storage)
+    everything = await client.door_releases.list()
+    newest = sorted(everything, key=lambda r: r.created_at, reverse=True)
+    since = newest[24].created_at
+    # Records of the same second come in creation (id) order.
+    expected = sorted(
+        (r for r in everything if r.created_at >= since), key=lambda r: (r.created_at, int(r.id))
+    )
+    await reset_counters(sandbox)
+    found = await client.door_releases.created_since(since)
+    assert [r.id for r in found] == [r.id for r in expected]
+    # 25 of 420 on pages of 10: the walk stops at the first page reaching past `since`.
+    assert await route_count(sandbox, "GET /api/v3/door_releases") == 3
+
+    units = sorted({r.unit_id for r in everything if r.unit_id}, key=int)[:5]
+    calls = await client.calls.list(unit_ids=units)
+    moment = sorted(c.created_at for c in calls)[len(calls) // 2]
+    recent = await client.calls.created_since(moment, unit_ids=units)
+    assert [c.id for c in recent] == [
+        c.id
+        for c in sorted(calls, key=lambda c: (c.created_at, int(c.id)))
+        if c.created_at >= moment
+    ]
+    assert all(c.status for c in recent)  # each with where it is now
