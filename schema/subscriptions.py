@@ -14,7 +14,9 @@ from graphql import GraphQLError
 from strawberry import relay
 
 from concierge.resolvers import activity, live, nodes, occupancy
+from concierge.resolvers.activity import DoorReleaseView
 from concierge.resolvers.bus import BusClosedError, SubscriberTooSlowError
+from concierge.resolvers.checks import admitted_one
 from concierge.resolvers.events import (
     DOOR_EVENT_KINDS,
     attempt_topic,
@@ -208,6 +210,28 @@ def _when(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+async def _hears(info: Info, data: dict[str, Any]) -> bool:
+    """A building's stream carries every door's events: each one passes the checks of its
+    own door, so a tenant hears only the doors they may see. A release that names no door
+    (ButterflyMX's, other than our own unlocks) is a release record of the building:
+    building staff hear it, residents do not (`DoorRelease`'s own checks, under the
+    building that passed)."""
+    (door,) = await nodes.load(info.context, "Door", [data["door_key"]], set())
+    if door is not None:
+        return one(info, Door, door) is not None
+    if data["kind"] != "RELEASED":
+        return False
+    release = DoorReleaseView(
+        key=data["id"],
+        release_method=data.get("method") or "",
+        release_type=None,
+        name=data.get("actor"),
+        call_guid=None,
+        created_at=_when(data["occurred_at"]),
+    )
+    return admitted_one(info.context.checks, release, nested=True) is not None
+
+
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
@@ -287,12 +311,8 @@ class Subscription:
         topic = door_topic(key) if given == "Door" else building_doors_topic(key)
 
         async def build(data: dict[str, Any]) -> DoorEvent | None:
-            if building_id is not None:
-                # A building's stream carries every door's events: each one passes the
-                # checks of its own door, so a tenant hears only the doors they may see.
-                (door,) = await nodes.load(info.context, "Door", [data["door_key"]], set())
-                if door is None or one(info, Door, door) is None:
-                    return None
+            if building_id is not None and not await _hears(info, data):
+                return None
             return DoorEvent(
                 id=strawberry.ID(data["id"]),
                 kind=DoorEventKind(data["kind"]),

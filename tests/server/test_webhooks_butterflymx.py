@@ -28,7 +28,10 @@ from concierge.resolvers.services import Services
 from concierge.server.settings import Settings
 from tests.conftest import RunningSandbox, running_app
 from tests.schema.graphs import Graph, building_of
+from tests.schema.test_authorization import vendor_id
 from tests.schema.test_unlock import _unlock
+from tests.server.authgraph import AuthGraph, token
+from tests.server.test_auth import SETTINGS as AUTH_SETTINGS
 from tests.server.test_subscriptions import RawSubscriber, eventually
 from tests.server.test_webhooks import SECRET, Collector, collect_from_start, restartable
 
@@ -239,3 +242,38 @@ async def test_webhooks_redelivered_after_the_back_fill_are_not_delivered_again(
 async def _pending_deliveries(sandbox: RunningSandbox) -> list[dict[str, Any]]:
     data = await sandbox.control("GET", "/webhooks?vendor=butterflymx")
     return [d for d in data["deliveries"] if d["state"] == "pending"]
+
+
+BUILDING_DOOR_EVENTS = (
+    "subscription($b: ID!) { doorEvents(buildingId: $b) { id kind method door { id } } }"
+)
+
+
+async def test_a_release_naming_no_door_reaches_building_staff_and_not_residents(
+    http: aiohttp.ClientSession,
+) -> None:
+    """ButterflyMX releases name no door (only our own unlocks know theirs): a building's
+    stream gives them to its operator, with no door, and to none of its residents."""
+    settings = AUTH_SETTINGS.with_overrides(webhook_secret=SECRET)
+    async with _live(settings) as live:
+        await live.listen()
+        admin = AuthGraph(live.url, http, token(role="admin"))
+        site = building_of(await admin.query(SITE.replace("accessPoints", "id accessPoints")))
+        tenant_id = next(t["id"] for u in site["units"]["edges"] for t in u["node"]["tenants"])
+        operator = token(role="operator", sub="op", building_ids=[live.building])
+        resident = token(role="tenant", sub="t", tenant_ids=[vendor_id(tenant_id)])
+        staff, home = RawSubscriber(live.url, operator), RawSubscriber(live.url, resident)
+        async with staff, home:
+            for client in (staff, home):
+                await client.subscribe("1", BUILDING_DOOR_EVENTS, b=site["id"])
+            topic = building_doors_topic(f"butterflymx:{live.building}")
+            await eventually(lambda: live.services.bus.subscribers(topic) == 2)
+            unit = int(await live.unit())
+            await _control(http, live, "/scenarios/butterflymx/door_release", {"unit_id": unit})
+            await eventually(lambda: "1" in staff.latest)
+            await asyncio.sleep(0.3)  # the resident's copy would be here by now
+            got = staff.latest["1"]["data"]["doorEvents"]
+            assert (got["kind"], got["door"]) == ("RELEASED", None)
+            assert home.received == {}
+            assert not staff.errors
+            assert not home.errors
