@@ -159,6 +159,14 @@ class Pollers:
     def polling(self, key: str) -> bool:
         return key in self._polls
 
+    def running(self) -> dict[str, int]:
+        """Pollers running, by what they watch (`occupancy`, `call`)."""
+        counts: dict[str, int] = {}
+        for key in self._polls:
+            kind = key.partition(":")[0]
+            counts[kind] = counts.get(kind, 0) + 1
+        return counts
+
     def polls(self, key: str) -> int:
         poll = self._polls.get(key)
         return poll.polls if poll is not None else 0

@@ -424,6 +424,7 @@ def create_app(
                 start_background,
                 secret=webhook_secret,
                 max_body_bytes=settings.webhook_max_body_bytes,
+                counted=state.metrics.webhook_delivered,
             ),
         ],
         lifespan=lifespan,

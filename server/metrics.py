@@ -28,9 +28,9 @@ OPERATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15
 class Metrics:
     """Every metric the server exports. It is the connectors' `HTTPObserver` too.
 
-    Hooks for areas that land separately (call them from server code, or hand the bound
-    method to resolvers as a callback): `subscription_opened`/`subscription_closed`,
-    `poller_started`/`poller_stopped`, `webhook_delivered`.
+    Hooks handed to the parts that report (`server.feeds`, `server.webhooks`):
+    `subscription_opened`/`subscription_closed`, `webhook_delivered`. Pollers, breakers and
+    the cache are read from the services at scrape time.
     """
 
     def __init__(self, services: Callable[[], Services | None] = lambda: None) -> None:
@@ -93,9 +93,6 @@ class Metrics:
             "Distinct subscriptions running, each shared by all its subscribers.",
             registry=r,
         )
-        self.pollers = Gauge(
-            "concierge_pollers_active", "Vendor pollers running.", ["vendor"], registry=r
-        )
         self.webhooks = Counter(
             "concierge_webhook_deliveries",
             "Vendor webhook deliveries received, by outcome.",
@@ -124,12 +121,6 @@ class Metrics:
 
     def subscription_closed(self, name: str) -> None:
         self.subscriptions.labels(name).dec()
-
-    def poller_started(self, vendor: str) -> None:
-        self.pollers.labels(vendor).inc()
-
-    def poller_stopped(self, vendor: str) -> None:
-        self.pollers.labels(vendor).dec()
 
     def webhook_delivered(self, vendor: str, outcome: str) -> None:
         self.webhooks.labels(vendor, outcome).inc()
@@ -226,3 +217,12 @@ class _ServicesCollector(Collector):
         cache.add_metric(["hit"], services.cache.hits)
         cache.add_metric(["miss"], services.cache.misses)
         yield cache
+        pollers = GaugeMetricFamily(
+            "concierge_pollers_active",
+            "Vendor pollers running on this replica, by what they watch.",
+            labels=["resource"],
+        )
+        running = services.pollers.running()
+        for resource in ("occupancy", "call"):
+            pollers.add_metric([resource], running.get(resource, 0))
+        yield pollers

@@ -54,8 +54,20 @@ def webhook_routes(
     *,
     secret: str,
     max_body_bytes: int,
+    counted: Callable[[str, str], None] = lambda vendor, outcome: None,
 ) -> list[Route]:
-    """The two routes; `ingress()` is None until the lifespan has built the services."""
+    """The two routes; `ingress()` is None until the lifespan has built the services.
+    `counted(vendor, outcome)` hears each delivery's fate: refused with its status (401,
+    400, 413, 503), then for one accepted, `published` or `duplicate` once handled."""
+
+    def refused(vendor: str, status: int, reason: str) -> Response:
+        counted(vendor, str(status))
+        return _refused(vendor, status, reason)
+
+    async def handled(vendor: str, work: Coroutine[Any, Any, bool]) -> bool:
+        published = await work
+        counted(vendor, "published" if published else "duplicate")
+        return published
 
     async def accept(
         vendor: str,
@@ -68,13 +80,14 @@ def webhook_routes(
         try:
             parsed = parse(await _body(request, max_body_bytes))
         except BodyTooLargeError:
-            return _refused(vendor, 413, f"body over {max_body_bytes} bytes")
+            return refused(vendor, 413, f"body over {max_body_bytes} bytes")
         except VendorProtocolError as exc:
-            return _refused(vendor, 400, exc.message)
+            return refused(vendor, 400, exc.message)
         target = ingress()
         if target is None:
+            counted(vendor, "503")
             return JSONResponse({"error": "starting"}, status_code=503)
-        start(handle(target, parsed), f"{vendor} webhook {event_id(parsed)}")
+        start(handled(vendor, handle(target, parsed)), f"{vendor} webhook {event_id(parsed)}")
         return JSONResponse({"accepted": event_id(parsed)}, status_code=202)
 
     async def butterflymx(request: Request) -> Response:
@@ -82,7 +95,7 @@ def webhook_routes(
         try:
             bmx.verify_url_token(token, secret)
         except bmx.WebhookVerificationError:
-            return _refused("butterflymx", 401, "unknown webhook URL")
+            return refused("butterflymx", 401, "unknown webhook URL")
         query = dict(request.query_params)
         return await accept(
             "butterflymx",
@@ -98,7 +111,7 @@ def webhook_routes(
         try:
             rl.verify_secret(request.headers, secret)
         except rl.WebhookVerificationError:
-            return _refused("remotelock", 401, f"missing or wrong {rl.SECRET_HEADER}")
+            return refused("remotelock", 401, f"missing or wrong {rl.SECRET_HEADER}")
         form = "form" in request.headers.get("content-type", "")
         return await accept(
             "remotelock",

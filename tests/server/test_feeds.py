@@ -49,7 +49,7 @@ DOOR_EVENTS = (
 async def gauge(http: aiohttp.ClientSession, url: str, name: str, **labels: str) -> float:
     async with http.get(f"{url}/metrics") as response:
         text = await response.text()
-    want = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    want = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))  # as exposed
     pattern = rf"^{name}{{{want}}} (\S+)$" if want else rf"^{name} (\S+)$"
     found = re.search(pattern, text, re.MULTILINE)
     return float(found.group(1)) if found else 0.0
@@ -110,6 +110,7 @@ async def test_one_execution_serves_every_subscriber_and_ends_with_the_last(
         )
         await eventually(lambda: "other" in clients[2].latest)
         assert await gauge(http, demo, "concierge_subscription_executions") == 2
+        assert await gauge(http, demo, "concierge_pollers_active", resource="occupancy") == 1
 
         for client in clients[:2]:
             for n in range(100):
@@ -124,6 +125,7 @@ async def test_one_execution_serves_every_subscriber_and_ends_with_the_last(
                 break
             await asyncio.sleep(0.05)
         assert await none_left()
+        assert await gauge(http, demo, "concierge_pollers_active", resource="occupancy") == 0
         # ... and nobody polls Butlr for a room nobody watches.
         ctl = await control_url(http, demo)
         await asyncio.sleep(DEMO.occupancy_poll_s * 2)
@@ -215,6 +217,21 @@ async def test_a_late_subscriber_to_door_events_hears_only_what_follows(
         await eventually(lambda: len(late.received.get("l", [])) >= 1)
         await asyncio.sleep(0.2)
         assert late.received["l"] == [early.received["e"][-1]]  # nothing earlier replayed
+        # Each delivery's fate is counted: these were published; a wrong secret is refused.
+        async with http.post(
+            f"{demo}/webhooks/remotelock", json=_unlocked("x"), headers={"X-Secret": "wrong"}
+        ) as response:
+            assert response.status == 401
+        published = await gauge(
+            http,
+            demo,
+            "concierge_webhook_deliveries_total",
+            vendor="remotelock",
+            outcome="published",
+        )
+        assert published == len(early.received["e"])
+        refused = {"vendor": "remotelock", "outcome": "401"}
+        assert await gauge(http, demo, "concierge_webhook_deliveries_total", **refused) == 1
     finally:
         await early.__aexit__(None, None, None)
         await late.__aexit__(None, None, None)
