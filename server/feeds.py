@@ -30,7 +30,7 @@ from graphql.language import FieldNode
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
-from concierge.resolvers.checks import ADMIT_ALL
+from concierge.resolvers.checks import ADMIT_ALL, ObjectChecks
 from concierge.resolvers.context import RequestContext
 from concierge.resolvers.principals import PrincipalChecks
 from concierge.schema.subscriptions import REPLAYS_CURRENT
@@ -74,17 +74,18 @@ def subscription_shape(query: str, operation_name: str | None) -> Shape | None:
     return Shape(root_field=name, replays=name in REPLAYS_CURRENT)
 
 
-def visibility(context: RequestContext) -> Hashable:
-    """What `context`'s principal may see, as a key: equal keys, equal answers."""
-    checks = context.checks
+def visibility(checks: ObjectChecks) -> Hashable:
+    """What the principal behind `checks` may see, as a key: equal keys, equal answers."""
     if checks is ADMIT_ALL:
         return ("all",)
     if isinstance(checks, PrincipalChecks):
         p = checks.principal
-        # A tenant's own records (their keys, their attempts) are theirs alone.
-        who = p.id if p.role == "tenant" else None
-        scope = (p.building_ids, p.capabilities, checks.units, checks.buildings)
-        return ("principal", p.role, who, scope)
+        if p.sees_everything:
+            return ("all",)  # its checks admit every object, as ADMIT_ALL does
+        # Anyone else's own records (their unlock attempts) are theirs alone: the
+        # principal itself, with the scope its credential carried this time.
+        scope = (p.building_ids, p.tenant_ids, p.unit_ids, checks.units, checks.buildings)
+        return ("principal", p.id, p.role, scope)
     return ("checks", id(checks))  # a test's own checks: alive while its feed is
 
 
@@ -148,7 +149,7 @@ class Feeds:
             query,
             operation_name,
             orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS),
-            visibility(context),
+            visibility(context.checks),
         )
         feed = self._feeds.get(key)
         if feed is None:

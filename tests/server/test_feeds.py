@@ -19,6 +19,9 @@ import websockets
 from websockets import Subprotocol
 from websockets.exceptions import ConnectionClosed
 
+from concierge.resolvers.principals import Principal, PrincipalChecks
+from concierge.resolvers.sitemap import SiteMap
+from concierge.server.feeds import visibility
 from concierge.server.settings import Settings
 from tests.conftest import serve
 from tests.schema.graphs import DASHBOARD, building_of
@@ -331,3 +334,30 @@ async def _read_to_the_end(ws: Any) -> tuple[int, ConnectionClosed]:
         except ConnectionClosed as closed:
             return read, closed
         read += 1
+
+
+def _checks(principal: Principal) -> PrincipalChecks:
+    return PrincipalChecks(principal, SiteMap())
+
+
+def test_only_principals_who_see_the_same_objects_share_a_feed() -> None:
+    op = Principal(id="op-1", role="operator", building_ids=frozenset({"1"}))
+    same_scope = Principal(id="op-2", role="operator", building_ids=frozenset({"1"}))
+    keys = {
+        name: visibility(_checks(p))
+        for name, p in {
+            "operator": op,
+            # Same buildings, another person: their unlock attempts are not op-1's.
+            "another operator": same_scope,
+            "the operator with another building": Principal(
+                id="op-1", role="operator", building_ids=frozenset({"1", "2"})
+            ),
+            "tenant": Principal(id="t", role="tenant", tenant_ids=frozenset({"9"})),
+        }.items()
+    }
+    assert len(set(keys.values())) == len(keys)
+    everything = [
+        visibility(_checks(Principal(id="a", role="admin"))),
+        visibility(_checks(Principal(id="i", role="integration"))),
+    ]
+    assert everything == [("all",), ("all",)]
