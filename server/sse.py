@@ -22,7 +22,14 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
 from concierge.resolvers.context import RequestContext
-from concierge.server.feeds import Errors, Feeds, Outbox, SlowReaderError, subscription_shape
+from concierge.server.feeds import (
+    Errors,
+    Feeds,
+    Outbox,
+    SlowReaderError,
+    payload_of,
+    subscription_shape,
+)
 
 
 class ClientSlots:
@@ -83,17 +90,6 @@ TOO_SLOW = {
 }
 
 
-def _result(result: ExecutionResult | PreExecutionError) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if isinstance(result, ExecutionResult):
-        out["data"] = result.data
-    if result.errors:
-        out["errors"] = [e.formatted for e in result.errors]
-    if result.extensions:
-        out["extensions"] = result.extensions
-    return out
-
-
 async def serve_sse(
     request: Request,
     schema: Any,
@@ -127,17 +123,17 @@ async def serve_sse(
     async def results() -> AsyncIterator[dict[str, Any]]:
         ctx = await context(request)
         if not is_subscription:
-            yield _result(
+            yield payload_of(
                 await schema.execute(query, variables, ctx, operation_name=operation_name)
             )
             return
         stream = await schema.subscribe(query, variables, ctx, operation_name=operation_name)
         if isinstance(stream, (ExecutionResult, PreExecutionError)):
-            yield _result(stream)
+            yield payload_of(stream)
             return
         try:
             async for item in stream:
-                yield _result(item)
+                yield payload_of(item)
         finally:
             await stream.aclose()
 
