@@ -361,3 +361,45 @@ def test_only_principals_who_see_the_same_objects_share_a_feed() -> None:
         visibility(_checks(Principal(id="i", role="integration"))),
     ]
     assert everything == [("all",), ("all",)]
+
+
+async def _sse_events(response: aiohttp.ClientResponse, count: int) -> list[tuple[str, str]]:
+    events: list[tuple[str, str]] = []
+    kind = ""
+    async for raw in response.content:
+        line = raw.decode().rstrip("\n")
+        if line.startswith("event: "):
+            kind = line.removeprefix("event: ")
+        elif line.startswith("data: "):
+            events.append((kind, line.removeprefix("data: ")))
+            if len(events) == count:
+                break
+    return events
+
+
+async def test_sse_streams_join_the_same_feed_and_queries_still_answer_once(
+    demo: str, http: aiohttp.ClientSession
+) -> None:
+    room_id, _ = await first_room(http, demo)
+    headers = {"accept": "text/event-stream"}
+    body = {"query": OCCUPANCY, "variables": {"id": room_id}}
+    async with (
+        http.post(f"{demo}/graphql", json=body, headers=headers) as one,
+        http.post(f"{demo}/graphql", json=body, headers=headers) as two,
+    ):
+        first = await _sse_events(one, 1)
+        second = await _sse_events(two, 1)
+        assert first == second
+        assert first[0][0] == "next"
+        assert json.loads(first[0][1])["data"]["occupancy"]["room"]["name"]
+        assert await gauge(http, demo, "concierge_subscription_executions") == 1
+    query = {"query": "{ spaces { id } }"}
+    async with http.post(f"{demo}/graphql", json=query, headers=headers) as answer:
+        events = await _sse_events(answer, 2)
+    assert [kind for kind, _ in events] == ["next", "complete"]
+    assert json.loads(events[0][1])["data"]["spaces"]
+    bad = {"query": "subscription { occupancy(roomId: 1) { nope } }"}
+    async with http.post(f"{demo}/graphql", json=bad, headers=headers) as refused:
+        events = await _sse_events(refused, 2)
+    assert [kind for kind, _ in events] == ["next", "complete"]
+    assert "nope" in json.loads(events[0][1])["errors"][0]["message"]
