@@ -130,10 +130,6 @@ class Feeds:
     def running(self) -> int:
         return len(self._feeds)
 
-    @property
-    def members(self) -> int:
-        return sum(len(f.members) for f in self._feeds.values())
-
     def join(
         self,
         shape: Shape,
