@@ -13,6 +13,7 @@ import pytest
 from concierge.server.settings import Settings
 from concierge.server.store import open_store
 from tests.conftest import serve
+from tests.plugins.logged import note_secret
 from tests.server.authgraph import AUDIENCE, ISSUER, SECRET, AuthGraph, token
 
 SETTINGS = Settings(
@@ -30,6 +31,7 @@ async def _key(settings: Settings, role: str, **scope: list[str]) -> tuple[str, 
         record, text = await store.api_keys.create("test", role, dict(scope))
     finally:
         await store.close()
+    note_secret(text)
     return record.id, text
 
 

@@ -13,6 +13,7 @@ import aiohttp
 
 from concierge.server.settings import Settings
 from tests.conftest import RunningSandbox, running_server
+from tests.plugins.logged import note_output
 from tests.schema.graphs import DASHBOARD, Graph, building_of
 from tests.server.test_cli import _free_port, _wait_ready
 
@@ -76,6 +77,7 @@ async def test_sigterm_finishes_the_request_in_flight_then_exits(
         assert await asyncio.wait_for(serve.wait(), timeout=10) in (0, -signal.SIGTERM)
         assert serve.stderr is not None
         log = (await serve.stderr.read()).decode()
+        note_output("serve", log)
         assert "Traceback" not in log
         assert "Waiting for application shutdown" in log
     finally:
