@@ -45,6 +45,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # SQL statements and rows (SQLAlchemy logs them once its logger is enabled): tokens are
     # encrypted at rest, so this is bulk without signal, and it slows every store call.
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)  # a DEBUG line per SQLite call
     # The tests' own GraphQL client dumps every frame it sends at DEBUG, credentials in
     # `connection_init` included: that is the harness talking, not a log Concierge writes.
     logging.getLogger("gql.transport").setLevel(logging.INFO)
