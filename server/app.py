@@ -278,6 +278,7 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
         self, context: RequestContext, principal: Principal, request: Request | WebSocket | None
     ) -> None:
         context.principal = principal.id
+        context.resident = principal.id if principal.role == "tenant" else None
         if self._checks_for is not None and request is not None:
             context.checks = self._checks_for(request)  # a test's own checks
         else:
@@ -319,6 +320,7 @@ def create_app(
                     shared.listen(state.services.cache.drop_local), name="cache invalidations"
                 )
             state.linking = _linking(settings, state)
+            state.services.residents = state.linking.residents if state.linking else None
             state.metrics.observe(state.services, VendorLog())
             # Readiness waits for these to finish; no request has to.
             state.first_tokens = {
