@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 from dataclasses import replace
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
@@ -30,6 +31,18 @@ async def _expire_stored_access_token(account: str) -> tuple[str, str | None]:
         await store.close()
 
 
+async def _resident(admin: AuthGraph) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The sandbox's control URL, the first building, and a tenant of it with an e-mail."""
+    body = await admin.query(
+        "{ sandboxControlUrl buildings(first: 1) { edges { node { accessPoints { id } "
+        "units(first: 5) { edges { node { tenants { id email } } } } } } } }"
+    )
+    building = body["data"]["buildings"]["edges"][0]["node"]
+    units = building["units"]["edges"]
+    resident = next(t for u in units for t in u["node"]["tenants"] if t["email"])
+    return body["data"]["sandboxControlUrl"], building, resident
+
+
 async def _authorize(http: aiohttp.ClientSession, authorize_url: str, email: str) -> str:
     """The resident logs in at ButterflyMX and allows; the callback URL they are sent to."""
     async with http.post(
@@ -53,14 +66,7 @@ async def test_linking_end_to_end_with_replayed_and_forged_state_and_revocation(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     async with serve(SETTINGS) as url:
-        admin = AuthGraph(url, http, token(role="admin"))
-        body = await admin.query(
-            "{ sandboxControlUrl buildings(first: 1) { edges { node { units(first: 5) "
-            "{ edges { node { tenants { id email } } } } } } } }"
-        )
-        control = body["data"]["sandboxControlUrl"]
-        units = body["data"]["buildings"]["edges"][0]["node"]["units"]["edges"]
-        resident = next(t for u in units for t in u["node"]["tenants"] if t["email"])
+        control, _, resident = await _resident(AuthGraph(url, http, token(role="admin")))
         headers = {"Authorization": f"Bearer {token(role='tenant', sub='res-1')}"}
 
         async with http.get(f"{url}/link/butterflymx/start", headers=headers) as response:
@@ -133,15 +139,8 @@ async def test_a_linked_resident_opens_doors_with_their_own_token_until_butterfl
 ) -> None:
     async with serve(SETTINGS) as url:
         admin = AuthGraph(url, http, token(role="admin"))
-        body = await admin.query(
-            "{ sandboxControlUrl buildings(first: 1) { edges { node { accessPoints { id } "
-            "units(first: 5) { edges { node { tenants { id email } } } } } } } }"
-        )
-        control = body["data"]["sandboxControlUrl"]
-        building = body["data"]["buildings"]["edges"][0]["node"]
+        control, building, resident = await _resident(admin)
         door = building["accessPoints"][0]["id"]
-        units = building["units"]["edges"]
-        resident = next(t for u in units for t in u["node"]["tenants"] if t["email"])
         tenant_id = base64.b64decode(resident["id"]).decode().rsplit(":", 1)[-1]
         tenant = AuthGraph(url, http, token(role="tenant", sub="res-2", tenant_ids=[tenant_id]))
         await _link(http, url, tenant.headers(), resident["email"])
