@@ -40,6 +40,9 @@ class RequestContext:
     # Set when the principal is a tenant: their linked ButterflyMX account, if any, opens
     # ButterflyMX doors on their behalf (`unlocks._command`).
     resident: str | None = None
+    # Each operation takes from the principal's rate limit (WebSocket connections; HTTP
+    # requests, SSE streams included, are counted at the server's gate instead).
+    operations_rate_limited: bool = False
     # Vendor time budget of one operation (or one subscription event).
     timeout_s: float = 5.0
     access: AccessLoaders = field(init=False)

@@ -47,12 +47,13 @@ from concierge.schema.budget import limited
 from concierge.schema.limits import Limits
 from concierge.server.auth import Authenticator, AuthError, credential_of
 from concierge.server.backends import Backends, open_backends
-from concierge.server.gate import PRINCIPAL, GraphQLGate, RateLimiter
+from concierge.server.gate import PRINCIPAL, GraphQLGate
 from concierge.server.heap import frozen_heap
 from concierge.server.ide import assets_route, graphiql_html
 from concierge.server.linking import Linking, auth_factory, link_routes
 from concierge.server.logs import RequestLogMiddleware, VendorLog
 from concierge.server.metrics import Metrics
+from concierge.server.ratelimit import RateLimiter, operation_rate_limit
 from concierge.server.settings import Settings
 from concierge.server.sse import ClientSlots, LimitedWebSockets, SSEOrHTTP
 from concierge.server.store import open_store
@@ -83,9 +84,12 @@ class AppState:
     linking: Linking | None = None
     ingress: Ingress | None = None
     first_tokens: dict[str, asyncio.Future[None]] = field(default_factory=dict)
+    limiter: RateLimiter = field(init=False)  # per principal: HTTP requests, WS operations
 
     def __post_init__(self) -> None:
         self.metrics = Metrics(lambda: self.services)
+        s = self.settings
+        self.limiter = RateLimiter(s.rate_limit_per_minute, namespace=s.cache_namespace)
 
     @property
     def ready(self) -> bool:
@@ -183,6 +187,7 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
         )
         bounded = limited(schema, limits, fast=settings.fast_execution)
         bounded.extensions = (*bounded.extensions, state.metrics.extension())
+        bounded.extensions = (*bounded.extensions, operation_rate_limit(state.limiter))
         if state.tracer_provider is not None:
             bounded.extensions = (*bounded.extensions, operation_tracing(state.tracer_provider))
         super().__init__(
@@ -251,6 +256,7 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
             # Credentials come with `connection_init` (or the handshake's headers); until
             # then the connection sees nothing (and Strawberry runs nothing unacknowledged).
             context.checks = DENY_ALL
+            context.operations_rate_limited = True  # no gate in front: each operation counts
             if credential_of(request.headers) is not None:
                 # A refusal here waits for connection_init, which may bring good ones.
                 with contextlib.suppress(AuthError):
@@ -312,6 +318,7 @@ def create_app(
             shared = None
             if settings.redis_url is not None:
                 state.redis, shared = shared_cache(settings, state.store.token_key)
+                state.limiter.share(state.redis)  # one bucket per principal for all replicas
             state.services = build_services(
                 settings, state.backends, state.http, store=state.store, shared_cache=shared
             )
@@ -352,6 +359,7 @@ def create_app(
                 await state.services.close()
             state.services = None
             if state.redis is not None:
+                state.limiter.share(None)
                 await state.redis.aclose()
                 state.redis = None
             state.ingress = None
@@ -396,7 +404,7 @@ def create_app(
     gate = GraphQLGate(
         SSEOrHTTP(graphql, sse_context, slots, settings.keepalive_s),
         lambda: state.authenticator,
-        RateLimiter(settings.rate_limit_per_minute),
+        state.limiter,
         settings.max_body_bytes,
     )
 

@@ -1,0 +1,114 @@
+"""Per-principal rate limits cover every transport: HTTP requests, SSE streams and each
+WebSocket operation take from one budget; past it an HTTP request gets 429 and a WebSocket
+operation an error of its own while the connection stays. With Redis the budget is one
+for all replicas."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from contextlib import AsyncExitStack
+from dataclasses import replace
+from typing import Any
+
+import aiohttp
+import pytest
+
+from tests.conftest import running_server, serve
+from tests.server.authgraph import AuthGraph, token
+from tests.server.test_auth import SETTINGS
+
+QUERY = "{ vendors { vendor } }"
+# Answers at once (the room does not exist); Strawberry's legacy graphql-ws runs only
+# subscriptions.
+SUBSCRIPTION = 'subscription { occupancy(roomId: "Um9vbTpidXRscjpyb29tXzE=") { count } }'
+LIMITED = replace(SETTINGS, rate_limit_per_minute=3)
+START = {"graphql-transport-ws": "subscribe", "graphql-ws": "start"}
+
+
+async def _operation(ws: aiohttp.ClientWebSocketResponse, protocol: str, n: int) -> list[Any]:
+    """Send operation `n`; the errors of its first answer."""
+    body = {"id": str(n), "type": START[protocol], "payload": {"query": SUBSCRIPTION}}
+    await ws.send_str(json.dumps(body))
+    while True:
+        message = json.loads((await ws.receive(timeout=10)).data)
+        if message.get("id") == str(n) and message["type"] != "complete":
+            payload = message["payload"]
+            errors = payload if isinstance(payload, list) else payload.get("errors", [payload])
+            return list(errors)
+
+
+def _code(error: Any) -> str | None:
+    return error.get("extensions", {}).get("code")
+
+
+@pytest.mark.parametrize("protocol", list(START))
+async def test_websocket_operations_share_the_principals_budget_and_the_connection_stays(
+    http: aiohttp.ClientSession, protocol: str
+) -> None:
+    credential = token(role="admin", sub=f"ws-{protocol}")
+    async with serve(LIMITED) as url:
+        graph = AuthGraph(url, http, credential)
+        assert (await graph.post(QUERY))[0] == 200  # one of three over HTTP
+        async with http.ws_connect(
+            url.replace("http", "ws") + "/graphql", protocols=[protocol]
+        ) as ws:
+            init = {"Authorization": f"Bearer {credential}"}
+            await ws.send_str(json.dumps({"type": "connection_init", "payload": init}))
+            assert json.loads((await ws.receive(timeout=10)).data)["type"] == "connection_ack"
+            for n in (1, 2):  # run (their own answer: no such room)
+                assert [_code(e) for e in await _operation(ws, protocol, n)] == ["NOT_FOUND"]
+            (refused,) = await _operation(ws, protocol, 3)
+            assert _code(refused) == "RATE_LIMITED", refused
+            assert refused["extensions"]["retryAfter"] >= 1
+            assert not ws.closed
+            if protocol == "graphql-transport-ws":
+                await ws.send_str(json.dumps({"type": "ping"}))
+                kinds = [json.loads((await ws.receive(timeout=10)).data)["type"]]
+                while kinds[-1] == "complete":  # the operations' ends, then the answer
+                    kinds.append(json.loads((await ws.receive(timeout=10)).data)["type"])
+                assert kinds[-1] == "pong", kinds
+        # The budget is the principal's: HTTP is refused too now, another principal is not.
+        assert (await graph.post(QUERY))[0] == 429
+        other = AuthGraph(url, http, token(role="admin", sub=f"other-{protocol}"))
+        assert (await other.post(QUERY))[0] == 200
+
+
+async def test_sse_streams_take_from_the_budget_and_get_429_past_it(
+    http: aiohttp.ClientSession,
+) -> None:
+    credential = token(role="admin", sub="sse")
+    headers = {"accept": "text/event-stream", "Authorization": f"Bearer {credential}"}
+    async with serve(LIMITED) as url:
+        statuses = []
+        for _ in range(4):
+            async with http.post(
+                f"{url}/graphql", json={"query": SUBSCRIPTION}, headers=headers
+            ) as response:
+                statuses.append(response.status)
+                if response.status == 429:
+                    assert int(response.headers["Retry-After"]) >= 1
+        assert statuses == [200, 200, 200, 429]
+
+
+@pytest.mark.requires_redis
+async def test_with_redis_the_budget_is_shared_by_the_replicas(
+    http: aiohttp.ClientSession,
+) -> None:
+    # A namespace of this run's own: buckets outlive the servers by a minute.
+    settings = replace(
+        LIMITED,
+        redis_url="redis://127.0.0.1:6379/15",
+        cache_namespace=f"ratelimit-{uuid.uuid4().hex}",
+    )
+    credential = token(role="admin", sub="shared")
+    async with AsyncExitStack() as stack:
+        one, two = [await stack.enter_async_context(running_server(settings)) for _ in range(2)]
+        first, second = AuthGraph(one, http, credential), AuthGraph(two, http, credential)
+        statuses = [
+            (await first.post(QUERY))[0],
+            (await second.post(QUERY))[0],
+            (await first.post(QUERY))[0],
+            (await second.post(QUERY))[0],
+        ]
+        assert statuses == [200, 200, 200, 429]
