@@ -13,7 +13,9 @@ from typing import Any
 
 import aiohttp
 import pytest
+from redis.asyncio import Redis
 
+from concierge.server.ratelimit import RateLimiter
 from tests.conftest import running_server, serve
 from tests.server.authgraph import AuthGraph, token
 from tests.server.test_auth import SETTINGS
@@ -112,3 +114,19 @@ async def test_with_redis_the_budget_is_shared_by_the_replicas(
             (await second.post(QUERY))[0],
         ]
         assert statuses == [200, 200, 200, 429]
+
+
+async def test_when_redis_cannot_answer_each_replica_limits_on_its_own(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    limiter = RateLimiter(3)
+    unreachable = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
+    limiter.share(unreachable)
+    try:
+        waits = [await limiter.take("p") for _ in range(4)]
+    finally:
+        await unreachable.aclose()
+    assert waits[:3] == [None, None, None]
+    assert waits[3] is not None
+    assert waits[3] > 0
+    assert sum("fall back" in r.message for r in caplog.records) == 1  # said once
