@@ -13,7 +13,7 @@ import aiohttp
 
 from concierge.server.settings import Settings
 from tests.conftest import RunningSandbox, running_server
-from tests.plugins.logged import note_output
+from tests.plugins.logged import child_log, note_output
 from tests.schema.graphs import DASHBOARD, Graph, building_of
 from tests.server.test_cli import _free_port, _wait_ready
 
@@ -32,6 +32,7 @@ async def test_sigterm_finishes_the_request_in_flight_then_exits(
     tmp_path: Path, http: aiohttp.ClientSession
 ) -> None:
     # A sandbox whose vendors answer slowly, so a dashboard is still in flight at SIGTERM.
+    sandbox_log = child_log("sandbox")
     sandbox = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -42,8 +43,9 @@ async def test_sigterm_finishes_the_request_in_flight_then_exits(
         "--latency-ms",
         "300",
         stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=sandbox_log,
     )
+    sandbox_log.close()  # the child holds its own copy
     serve = None
     try:
         assert sandbox.stdout is not None
