@@ -66,6 +66,7 @@ def test_a_run_that_logs_an_issued_token_fails_and_names_the_test(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PYTHONPATH", str(REPO))
+    monkeypatch.setenv("TMPDIR", str(pytester.path))  # the logs a failed check keeps
     pytester.makepyfile(
         test_leaky="""
 import logging
