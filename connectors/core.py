@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from concierge.connectors.http import Response, VendorHTTP
-from concierge.connectors.tokens import TokenManager
+from concierge.connectors.tokens import TokenManager, TokenSource
 
 Params = list[tuple[str, str]]
 
@@ -41,14 +41,16 @@ class VendorCore:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
+        tokens: TokenSource | None = None,
     ) -> Response:
+        """`tokens`: someone else's than the account's (a call made on a person's behalf)."""
         return await self.http.request(
             method,
             self.api_url + path,
             params=params,
             json_body=json_body,
             headers=headers or self.headers,
-            tokens=self.tokens,
+            tokens=tokens or self.tokens,
             idempotent=idempotent,
         )
 

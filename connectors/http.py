@@ -46,7 +46,7 @@ from concierge.connectors.policy import (
     remaining,
 )
 from concierge.connectors.ratelimit import RateLimiter
-from concierge.connectors.tokens import TokenManager
+from concierge.connectors.tokens import TokenSource
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ class VendorHTTP:
         json_body: Any = None,
         form: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
-        tokens: TokenManager | None = None,
+        tokens: TokenSource | None = None,
         idempotent: bool | None = None,
         retry: RetryPolicy | None = None,
     ) -> Response:

@@ -63,6 +63,17 @@ class MemoryTokenStorage:
         return contextlib.nullcontext()  # one process: the manager's own lock suffices
 
 
+class TokenSource(Protocol):
+    """What a request needs of a token holder: an account's `TokenManager`, or one person's
+    own tokens (a resident's linked account acting on their behalf)."""
+
+    async def token(self) -> str: ...
+
+    async def invalidate(self, access_token: str) -> None:
+        """The vendor refused `access_token` (401): the next `token()` renews it."""
+        ...
+
+
 Login = Callable[[], Awaitable[TokenSet]]
 """Obtain tokens without a refresh token (password or client-credentials grant)."""
 Refresh = Callable[[str], Awaitable[TokenSet]]

@@ -17,6 +17,7 @@ from concierge.connectors.butterflymx.me import Me
 from concierge.connectors.butterflymx.people import V4Tenant
 from concierge.connectors.butterflymx.units import Unit
 from concierge.connectors.errors import VendorError
+from concierge.resolvers.checks import ADMIT_ALL, admitted
 from concierge.resolvers.context import RequestContext
 from concierge.resolvers.doors import BuildingDoors, DoorView, doors_of_unit, lost_doors
 from concierge.resolvers.ids import vendor_ids
@@ -274,7 +275,11 @@ async def _unit_extras(
 
 
 async def unit_count(ctx: RequestContext, building_id: str) -> int:
-    return len(await ctx.access.units_by_building.load(building_id))
+    """The building's units this request may see (a tenant counts their own)."""
+    records = await ctx.access.units_by_building.load(building_id)
+    if ctx.checks is ADMIT_ALL:
+        return len(records)
+    return len(admitted(ctx.checks, (unit_view(r) for r in records), nested=True))
 
 
 async def unit_tenants(ctx: RequestContext, unit: UnitView) -> list[TenantView]:

@@ -37,6 +37,12 @@ class RequestContext:
     # Who is asking: scopes idempotency keys and signs the audit log (the authorization
     # issue sets it from the request's credentials).
     principal: str = "demo"
+    # Set when the principal is a tenant: their linked ButterflyMX account, if any, opens
+    # ButterflyMX doors on their behalf (`unlocks._command`).
+    resident: str | None = None
+    # Each operation takes from the principal's rate limit (WebSocket connections; HTTP
+    # requests, SSE streams included, are counted at the server's gate instead).
+    operations_rate_limited: bool = False
     # Vendor time budget of one operation (or one subscription event).
     timeout_s: float = 5.0
     access: AccessLoaders = field(init=False)

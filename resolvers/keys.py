@@ -17,7 +17,7 @@ from typing import Any
 from concierge.connectors.errors import VendorError
 from concierge.resolvers import access
 from concierge.resolvers.access import TenantView
-from concierge.resolvers.checks import admitted_one, require
+from concierge.resolvers.checks import ADMIT_ALL, admitted_one, require
 from concierge.resolvers.context import RequestContext
 from concierge.resolvers.errors import vendor_error_message
 from concierge.resolvers.key_plans import IssueRequest, plan_key, tenant_of
@@ -56,9 +56,12 @@ class VisitorKeyView:
     created_at: datetime
     revoked_at: datetime | None
     credentials: tuple[CredentialView, ...]
+    # The unit's building, when looked up by id (an operator's check needs it); None
+    # elsewhere, where the key is reached under its unit.
+    building_id: str | None = None
 
 
-def key_view(record: VisitorKey) -> VisitorKeyView:
+def key_view(record: VisitorKey, building_id: str | None = None) -> VisitorKeyView:
     # The guest's PIN is the key's PIN (generated when none was given).
     pins = [c.detail.get("pin") for c in record.credentials if c.kind == "access_guest"]
     return VisitorKeyView(
@@ -82,12 +85,19 @@ def key_view(record: VisitorKey) -> VisitorKeyView:
             )
             for c in record.credentials
         ),
+        building_id=building_id,
     )
 
 
 async def keys_by_id(ctx: RequestContext, node_keys: list[str]) -> list[VisitorKeyView | None]:
     found = [await ctx.services.store.keys.get(k) for k in node_keys]
-    return [key_view(r) if r is not None else None for r in found]
+    buildings: dict[str, str | None] = {}
+    if ctx.checks is not ADMIT_ALL:
+        # A key is as visible as its unit: an operator's check needs the unit's building.
+        unit_ids = sorted({r.unit_id for r in found if r is not None})
+        units = await access.units_by_id(ctx, [f"butterflymx:{u}" for u in unit_ids])
+        buildings = {u: v.building_id if v else None for u, v in zip(unit_ids, units, strict=True)}
+    return [key_view(r, buildings.get(r.unit_id)) if r is not None else None for r in found]
 
 
 async def unit_keys(ctx: RequestContext, unit_id: str) -> list[VisitorKeyView]:
@@ -142,7 +152,8 @@ async def revoke_key(ctx: RequestContext, key_node: str, idempotency_key: str) -
     require(ctx.checks, "keys")
     _check_idempotency_key(idempotency_key)
     store, principal = ctx.services.store, ctx.principal
-    record = admitted_one(ctx.checks, await store.keys.get(key_node))
+    # Nested: a key is as visible as its unit, which is checked next.
+    record = admitted_one(ctx.checks, await store.keys.get(key_node), nested=True)
     if record is not None:
         # A key is as visible as its unit.
         unit = (await access.units_by_id(ctx, [f"butterflymx:{record.unit_id}"]))[0]

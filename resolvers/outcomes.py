@@ -11,6 +11,7 @@ members. Raised before anything is asked of a vendor, except `VendorRefusedError
      ├── DoorOfflineError         the lock is not connected: the command could not land
      ├── IdempotencyConflictError the key was first used for other input
      ├── VendorRefusedError       the vendor could not be asked (down, rate-limiting): retry
+     ├── RelinkRequiredError      the resident's linked account is gone: link it again
      └── StoreDownError           our database is unreachable: nothing was done, retry later
 """
 
@@ -76,6 +77,18 @@ class VendorRefusedError(ActionError):
         super().__init__(message)
         self.vendor = vendor
         self.retry_after = retry_after
+
+
+class RelinkRequiredError(ActionError):
+    """The vendor refused a resident's linked account (the link is removed): nothing was
+    done; `relink` is where the client starts linking again."""
+
+    code = "VENDOR_AUTH"
+
+    def __init__(self, message: str, vendor: str, relink: str) -> None:
+        super().__init__(message)
+        self.vendor = vendor
+        self.relink = relink
 
 
 class StoreDownError(ActionError):

@@ -78,8 +78,11 @@ class PrincipalChecks:
                 return view.building_id in b
             case DoorView():
                 return view.building_id in b
-            case VisitorKeyView() | VisitorKey():
-                return nested  # a key is as visible as its unit (`keys.revoke_key`)
+            case VisitorKeyView():
+                # A key is as visible as its unit: under it, or by id (`keys.keys_by_id`).
+                return nested or (view.building_id is not None and view.building_id in b)
+            case VisitorKey():
+                return nested  # the store's record: `keys.revoke_key` checks its unit next
             case SpaceView():
                 return self.site_map.building_for_space(view.id) in b
             case RoomView():

@@ -52,13 +52,28 @@ class ResidentLinks:
     async def unlink(self, principal: str) -> None:
         await self._storage.forget(self.account(principal))
 
-    async def access_token(self, principal: str) -> str:
-        """A live access token for acting on the resident's behalf."""
+    async def linked(self, principal: str) -> ResidentTokens | None:
+        """The resident's own tokens, to act on their behalf; None when nothing is linked."""
+        if await self._storage.load(self.account(principal)) is None:
+            return None
+        return ResidentTokens(self, principal)
+
+    async def refused(self, principal: str) -> ResidentNotLinkedError:
+        """ButterflyMX refused the resident's tokens even after a refresh: unlinked."""
+        await self.unlink(principal)
+        log.info("ButterflyMX refused a resident's tokens: %s unlinked", principal)
+        return ResidentNotLinkedError(
+            "ButterflyMX no longer accepts this link: link the account again."
+        )
+
+    async def access_token(self, principal: str, rejected: str | None = None) -> str:
+        """A live access token for acting on the resident's behalf (`rejected`: one the
+        vendor just refused, renewed even if it looks fresh)."""
         account = self.account(principal)
         tokens = await self._storage.load(account)
         if tokens is None:
             raise ResidentNotLinkedError("No ButterflyMX account is linked: link one first.")
-        if tokens.expires_at - REFRESH_MARGIN_S > self._clock():
+        if self._usable(tokens, rejected):
             return tokens.access_token
         # One refresh per resident at a time: ButterflyMX rotates refresh tokens, so a
         # second concurrent refresh with the old one would be refused and unlink.
@@ -67,7 +82,7 @@ class ResidentLinks:
             tokens = await self._storage.load(account)
             if tokens is None:
                 raise ResidentNotLinkedError("No ButterflyMX account is linked: link one first.")
-            if tokens.expires_at - REFRESH_MARGIN_S > self._clock():
+            if self._usable(tokens, rejected):
                 return tokens.access_token
             if tokens.refresh_token is None:
                 await self.unlink(principal)
@@ -82,3 +97,24 @@ class ResidentLinks:
                 ) from exc
             await self._storage.save(account, fresh)
             return fresh.access_token
+
+    def _usable(self, tokens: TokenSet, rejected: str | None) -> bool:
+        return (
+            tokens.access_token != rejected and tokens.expires_at - REFRESH_MARGIN_S > self._clock()
+        )
+
+
+class ResidentTokens:
+    """One resident's `TokenSource` for a call on their behalf: the link's live access
+    token; a 401 renews it once (a refused refresh unlinks: `ResidentNotLinkedError`)."""
+
+    def __init__(self, links: ResidentLinks, principal: str) -> None:
+        self._links = links
+        self.principal = principal
+        self._rejected: str | None = None
+
+    async def token(self) -> str:
+        return await self._links.access_token(self.principal, self._rejected)
+
+    async def invalidate(self, access_token: str) -> None:
+        self._rejected = access_token

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from concierge.connectors.butlr.client import ButlrClient
     from concierge.connectors.butterflymx.client import ButterflyMXClient
     from concierge.connectors.remotelock.client import RemoteLockClient
+    from concierge.resolvers.residents import ResidentLinks
 
 
 RENEWAL_BACKOFF_S = 10.0
@@ -50,6 +51,8 @@ class Services:
     # Real time: poll intervals, and where leases and last values live (Redis or memory).
     live: LivePolicy = field(default_factory=LivePolicy)
     leases: Leases = field(default_factory=LocalLeases)
+    # Residents' linked ButterflyMX accounts (None: no OAuth client to link with).
+    residents: ResidentLinks | None = None
     coordinators: Coordinators = field(init=False)
     pollers: Pollers = field(init=False)
 

@@ -23,7 +23,9 @@ from typing import Any
 
 from concierge.connectors.errors import (
     CircuitOpenError,
+    VendorAuthError,
     VendorError,
+    VendorForbiddenError,
     VendorProtocolError,
     VendorRateLimitedError,
     VendorTimeoutError,
@@ -41,10 +43,12 @@ from concierge.resolvers.outcomes import (
     IdempotencyConflictError,
     InvalidInputError,
     NotFoundError,
+    RelinkRequiredError,
     StoreDownError,
     UnfinishedError,
     VendorRefusedError,
 )
+from concierge.resolvers.residents import ResidentNotLinkedError
 from concierge.resolvers.store.clock import utcnow
 from concierge.resolvers.store.errors import StoreUnavailableError
 from concierge.resolvers.store.records import UnlockAttempt
@@ -247,6 +251,14 @@ async def _send(
         raise VendorRefusedError(
             vendor_error_message(exc), exc.vendor, getattr(exc, "retry_after", None)
         ) from exc
+    except ResidentNotLinkedError as exc:
+        # The resident's tokens were refused before anything was sent (a 401 is answered
+        # before the vendor acts): as above, and the client is told to link again.
+        await store.attempts.update(record.id, status="FAILED", error_code=exc.code)
+        await announce(services, record.id, "FAILED")
+        await store.idempotency.release(ctx.principal, idempotency_key)
+        await _audit(ctx, record, "refused", None, exc.code)
+        raise RelinkRequiredError(exc.message, "butterflymx", exc.relink) from exc
     except (VendorTimeoutError, VendorProtocolError) as exc:
         # Sent, but we cannot tell whether it landed: never resend; confirmation decides.
         updated = await store.attempts.update(
@@ -289,7 +301,16 @@ async def _command(ctx: RequestContext, door: DoorView, action: str, tenant_id: 
         if door.source == doors.ACCESS_POINT
         else {"device_id": door.vendor_id}
     )
-    request = await services.butterflymx.doors.unlock(tenant_id, **target)
+    residents = services.residents
+    own = await residents.linked(ctx.resident) if residents and ctx.resident else None
+    try:
+        request = await services.butterflymx.doors.unlock(tenant_id, tokens=own, **target)
+    except VendorForbiddenError:
+        raise  # a 403 is about the door, not the link
+    except VendorAuthError as exc:
+        if own is None or residents is None:
+            raise
+        raise await residents.refused(own.principal) from exc
     if request.door_release_id is not None:
         return f"door_release:{request.door_release_id}"
     return f"door_release_request:{request.id}"

@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from concierge.sandbox import journal
 from concierge.sandbox.butlr import ButlrSim
 from concierge.sandbox.butterflymx import ButterflyMXSim
 from concierge.sandbox.clock import Clock, iso_z
@@ -49,6 +50,8 @@ class Sandbox:
             self.instruments.register(sim.name, sim.render_fault)
             if latency_ms:
                 self.instruments.vendor(sim.name).faults.latency_ms = latency_ms
+            credentials = sim.describe("")["credentials"]
+            journal.remember(*(v for k, v in credentials.items() if "secret" in k))
         self.ambient_interval_s = ambient_interval_s
         self.root_url = ""
         self._runner: web.AppRunner | None = None

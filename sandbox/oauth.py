@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from concierge.sandbox import journal
 from concierge.sandbox.clock import Clock
 
 TokenFactory = Callable[[str, float], str]
@@ -96,6 +97,7 @@ class TokenStore:
             refresh = self.refresh_factory()
             self._refresh[refresh] = RefreshToken(refresh, grant, now)
         self.issued_count += 1
+        journal.remember(access, refresh)
         return IssuedTokens(access, refresh, self.access_ttl, int(now), grant)
 
     def authenticate(self, token: str | None) -> Grant | RejectReason:

@@ -70,6 +70,15 @@ class VendorUnavailableError(UserError):
 
 
 @strawberry.type(
+    description="The vendor refused your linked account (it is unlinked now); nothing was "
+    "done. Link the account again at `relink`, then retry."
+)
+class VendorAuthError(UserError):
+    vendor: str
+    relink: str | None
+
+
+@strawberry.type(
     description="Concierge cannot answer this now: its database is unreachable, or the first "
     "request with this idempotency key has not finished. Nothing was done; retry with the same key."
 )
@@ -86,6 +95,7 @@ ActionErrors = (
     | VendorUnavailableError
     | ServiceUnavailableError
     | NotPermittedError
+    | VendorAuthError
 )
 # Visitor keys can also fail on their schedule and PIN.
 KeyErrors = ActionErrors | InvalidScheduleError | PinConflictError
@@ -98,6 +108,10 @@ def error_of(exc: outcomes.ActionError) -> UserError:
         return InvalidScheduleError(message=exc.message, code=exc.code, field=exc.field)
     if isinstance(exc, outcomes.PinConflictError):
         return PinConflictError(message=exc.message, code=exc.code, holder=exc.holder)
+    if isinstance(exc, outcomes.RelinkRequiredError):
+        return VendorAuthError(
+            message=exc.message, code=exc.code, vendor=exc.vendor, relink=exc.relink
+        )
     if isinstance(exc, outcomes.VendorRefusedError):
         return VendorUnavailableError(
             message=exc.message, code=exc.code, vendor=exc.vendor, retry_after_s=exc.retry_after

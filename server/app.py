@@ -44,12 +44,13 @@ from concierge.schema.limits import Limits
 from concierge.server.auth import Authenticator, AuthError, credential_of
 from concierge.server.backends import Backends, open_backends
 from concierge.server.feeds import Feeds
-from concierge.server.gate import PRINCIPAL, GraphQLGate, RateLimiter
+from concierge.server.gate import PRINCIPAL, GraphQLGate
 from concierge.server.heap import frozen_heap
 from concierge.server.ide import assets_route, graphiql_html
 from concierge.server.linking import Linking, auth_factory, link_routes
 from concierge.server.logs import RequestLogMiddleware, VendorLog
 from concierge.server.metrics import Metrics
+from concierge.server.ratelimit import RateLimiter, operation_rate_limit
 from concierge.server.settings import Settings
 from concierge.server.shared_ws import SharedLegacyWS, SharedTransportWS
 from concierge.server.sse import ClientSlots, LimitedWebSockets, SSEOrHTTP
@@ -81,9 +82,12 @@ class AppState:
     linking: Linking | None = None
     ingress: Ingress | None = None
     first_tokens: dict[str, asyncio.Future[None]] = field(default_factory=dict)
+    limiter: RateLimiter = field(init=False)  # per principal: HTTP requests, WS operations
 
     def __post_init__(self) -> None:
         self.metrics = Metrics(lambda: self.services)
+        s = self.settings
+        self.limiter = RateLimiter(s.rate_limit_per_minute, namespace=s.cache_namespace)
 
     @property
     def ready(self) -> bool:
@@ -181,6 +185,7 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
         )
         bounded = limited(schema, limits, fast=settings.fast_execution)
         bounded.extensions = (*bounded.extensions, state.metrics.extension())
+        bounded.extensions = (*bounded.extensions, operation_rate_limit(state.limiter))
         if state.tracer_provider is not None:
             bounded.extensions = (*bounded.extensions, operation_tracing(state.tracer_provider))
         super().__init__(
@@ -198,6 +203,7 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
         self.feeds = Feeds(bounded, metrics.subscription_opened, metrics.subscription_closed)
         metrics.feeds.set_function(lambda: self.feeds.running)
         self.subscriber_queue = settings.subscriber_queue
+        self.limiter = state.limiter  # subscriptions take from it when they subscribe
 
     @property
     def graphql_ide_html(self) -> str:
@@ -254,6 +260,7 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
             # Credentials come with `connection_init` (or the handshake's headers); until
             # then the connection sees nothing (and Strawberry runs nothing unacknowledged).
             context.checks = DENY_ALL
+            context.operations_rate_limited = True  # no gate in front: each operation counts
             if credential_of(request.headers) is not None:
                 # A refusal here waits for connection_init, which may bring good ones.
                 with contextlib.suppress(AuthError):
@@ -281,6 +288,7 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
         self, context: RequestContext, principal: Principal, request: Request | WebSocket | None
     ) -> None:
         context.principal = principal.id
+        context.resident = principal.id if principal.role == "tenant" else None
         if self._checks_for is not None and request is not None:
             context.checks = self._checks_for(request)  # a test's own checks
         else:
@@ -314,6 +322,7 @@ def create_app(
             shared = None
             if settings.redis_url is not None:
                 state.redis, shared = shared_cache(settings, state.store.token_key)
+                state.limiter.share(state.redis)  # one bucket per principal for all replicas
             state.services = build_services(
                 settings, state.backends, state.http, store=state.store, shared_cache=shared
             )
@@ -322,6 +331,7 @@ def create_app(
                     shared.listen(state.services.cache.drop_local), name="cache invalidations"
                 )
             state.linking = _linking(settings, state)
+            state.services.residents = state.linking.residents if state.linking else None
             state.metrics.observe(state.services, VendorLog())
             # Readiness waits for these to finish; no request has to.
             state.first_tokens = {
@@ -356,6 +366,7 @@ def create_app(
                 await state.services.close()
             state.services = None
             if state.redis is not None:
+                state.limiter.share(None)
                 await state.redis.aclose()
                 state.redis = None
             state.ingress = None
@@ -400,7 +411,7 @@ def create_app(
     gate = GraphQLGate(
         SSEOrHTTP(graphql, sse_context, slots, settings.keepalive_s),
         lambda: state.authenticator,
-        RateLimiter(settings.rate_limit_per_minute),
+        state.limiter,
         settings.max_body_bytes,
     )
 

@@ -1,10 +1,9 @@
 """In front of `/graphql` over HTTP: body size (413), authentication (401), per-principal
-rate limit (429 with Retry-After). The principal goes on to `get_context` in the scope."""
+rate limit (429 with Retry-After; `server.ratelimit`). The principal goes on to
+`get_context` in the scope."""
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
@@ -14,6 +13,7 @@ from starlette.datastructures import Headers
 
 from concierge.resolvers.principals import Principal
 from concierge.server.auth import Authenticator, AuthError
+from concierge.server.ratelimit import RATE_LIMITED, RateLimiter, retry_after
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -22,32 +22,6 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PRINCIPAL = "concierge.principal"
-
-
-class RateLimiter:
-    """A token bucket per principal: `per_minute` requests, refilled continuously (per
-    replica; several replicas each allow as much)."""
-
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.per_minute = per_minute
-        self._clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}  # principal -> (tokens, at)
-
-    def take(self, who: str) -> float | None:
-        """None when allowed; otherwise seconds until the next request would be."""
-        if self.per_minute <= 0:
-            return None
-        rate = self.per_minute / 60.0
-        now = self._clock()
-        tokens, at = self._buckets.get(who, (float(self.per_minute), now))
-        tokens = min(float(self.per_minute), tokens + (now - at) * rate)
-        if tokens < 1.0:
-            self._buckets[who] = (tokens, now)
-            return (1.0 - tokens) / rate
-        self._buckets[who] = (tokens - 1.0, now)
-        if len(self._buckets) > 100_000:  # forget idle principals rather than grow forever
-            self._buckets.clear()
-        return None
 
 
 class GraphQLGate:
@@ -92,15 +66,11 @@ class GraphQLGate:
                 send, 401, "UNAUTHENTICATED", str(exc), [(b"www-authenticate", b"Bearer")]
             )
             return
-        wait = self.limiter.take(principal.id)
+        wait = await self.limiter.take(principal.id)
         if wait is not None:
-            retry = str(max(1, math.ceil(wait))).encode()
+            retry = str(retry_after(wait)).encode()
             await _refuse(
-                send,
-                429,
-                "RATE_LIMITED",
-                f"Too many requests: at most {self.limiter.per_minute} a minute.",
-                [(b"retry-after", retry)],
+                send, 429, RATE_LIMITED, self.limiter.refusal(), [(b"retry-after", retry)]
             )
             return
         scope.setdefault("state", {})[PRINCIPAL] = principal

@@ -91,6 +91,14 @@ def configure_logging(
 
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# ButterflyMX webhooks carry our secret in the URL path (server/webhooks.py): logged masked.
+_SECRET_PATH = re.compile(r"^(/webhooks/butterflymx/)[^/]+")
+
+
+def logged_path(path: str) -> str:
+    """`path` as the access log shows it: with the webhook path token masked."""
+    return _SECRET_PATH.sub(r"\1***", path)
+
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -125,7 +133,7 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            path = scope.get("path", "")
+            path = logged_path(scope.get("path", ""))
             if path not in ("/healthz", "/readyz", "/metrics") or status >= 400:
                 access_log.info(
                     "%s %s %s",

@@ -27,6 +27,7 @@ from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 
 from concierge.resolvers.context import RequestContext
 from concierge.server.feeds import Errors, Feeds, Outbox, Shape, SlowReaderError, subscription_shape
+from concierge.server.ratelimit import RateLimiter, operation_refused
 
 TOO_SLOW = 1008  # policy violation: the client did not read what it subscribed to
 
@@ -34,6 +35,7 @@ TOO_SLOW = 1008  # policy violation: the client did not read what it subscribed 
 class FeedView(Protocol):
     feeds: Feeds
     subscriber_queue: int
+    limiter: RateLimiter
 
 
 def _shape(payload: Any) -> tuple[Shape, str, dict[str, Any] | None, str | None] | None:
@@ -181,6 +183,10 @@ class SharedTransportWS(BaseGraphQLTransportWSHandler[RequestContext, None]):
             return
         shape, query, variables, name = found
         op_id = message["id"]
+        refused = await operation_refused(self.shared.view.limiter, self.context)
+        if refused is not None:
+            await self.send_message({"id": op_id, "type": "error", "payload": [refused.formatted]})
+            return
         self.operations[op_id] = Operation(self, op_id, query, variables, name)
         self.shared.join(op_id, shape, query, variables, name)
 
@@ -217,6 +223,10 @@ class SharedLegacyWS(BaseGraphQLWSHandler[RequestContext, None]):
             )
             return
         shape, query, variables, name = found
+        refused = await operation_refused(self.shared.view.limiter, self.context)
+        if refused is not None:
+            await self.send_message({"type": "error", "id": op_id, "payload": refused.formatted})
+            return
         self.shared.join(op_id, shape, query, variables, name)
 
     async def cleanup_operation(self, operation_id: str) -> None:

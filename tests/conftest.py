@@ -24,7 +24,11 @@ from concierge.sandbox.dataset import DatasetSpec
 from concierge.server.app import ChecksFor, create_app
 from concierge.server.settings import Settings
 from concierge.server.store import open_store
+from tests.plugins.logged import note_settings
 from tests.schema.graphs import Graph
+
+# The whole run's logs are checked for secrets at its end (#11).
+pytest_plugins = ["tests.plugins.secret_logs", "pytester"]
 
 
 def missing(reason: str) -> NoReturn:
@@ -137,6 +141,7 @@ async def running_app(
 ) -> AsyncIterator[tuple[str, Starlette]]:
     """A real Concierge server (uvicorn on a loopback port, `port` 0: any free one) until
     the block ends: its URL, and the app (for tests that watch its services)."""
+    note_settings(settings)
     app = create_app(settings, checks_for=checks_for)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)

@@ -13,6 +13,7 @@ from typing import Self
 
 from concierge.connectors.butterflymx.core import V4_HEADERS, Resource
 from concierge.connectors.butterflymx.fields import Fields
+from concierge.connectors.tokens import TokenSource
 
 
 @dataclass(frozen=True)
@@ -120,9 +121,11 @@ class Doors(Resource):
         *,
         access_point_id: str | int | None = None,
         device_id: str | int | None = None,
+        tokens: TokenSource | None = None,
     ) -> DoorReleaseRequest:
         """Open a door now (a v4 door release request), on behalf of a tenant: an access
-        point or a unit's device.
+        point or a unit's device. `tokens`: the tenant's own (their linked account), else
+        the account's.
 
         A physical action: sent once and never retried blind (not even after a 503, when
         the door may already have opened); make it safe to repeat with an idempotency key.
@@ -141,6 +144,7 @@ class Doors(Resource):
             json_body=body,
             headers=V4_HEADERS,
             idempotent=False,
+            tokens=tokens,
         )
         data = Fields(response.body, "door release response").nested("data")
         return DoorReleaseRequest.from_json(data.data, data.where)

@@ -214,3 +214,5 @@ class DoorReleaseRequestRecord:
     device_id: int | None
     door_release_id: int
     created_at: float
+    requested_by: int = 0  # the user whose access token asked (control API: who opened)
+    tenant_user: int = 0  # the user of the tenancy it opened for

@@ -155,6 +155,17 @@ class ButterflyMXSim(VendorSim):
                 for c in self.backend.activity.live_calls()
             ],
             "webhooks_published": self.backend.events.published,
+            # Who asked for the latest remote door openings: the token's user and the tenant
+            # it opened for (the same user when a resident acts with their own account).
+            "recent_door_release_requests": [
+                {
+                    "id": r.id,
+                    "tenant_id": r.tenant_id,
+                    "tenant_user_id": r.tenant_user,
+                    "requested_by_user_id": r.requested_by,
+                }
+                for r in list(store.door_release_requests.values())[-20:]
+            ],
             "demo": {
                 "unit_id": self.demo_unit_id,
                 "resident_user_id": self.identity.resident_id,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import aiohttp
 
+from tests.plugins.logged import child_log
 from tests.server.test_cli import _free_port, _wait_ready
 
 
@@ -25,6 +26,7 @@ async def replica(
     port = _free_port()
     env = os.environ | {f"CONCIERGE_{k.upper()}": v for k, v in settings.items()}
     env |= {"CONCIERGE_DATA_DIR": str(data_dir), "CONCIERGE_DEMO_ACTIVITY_S": "0"}
+    log = child_log("replica")  # checked for secrets at the end of the run
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -35,9 +37,10 @@ async def replica(
         "--sandbox-url",
         sandbox_url,
         env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
     )
+    log.close()  # the child holds its own copy
     base = f"http://127.0.0.1:{port}"
     try:
         await _wait_ready(http, f"{base}/readyz")

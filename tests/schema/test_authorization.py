@@ -160,3 +160,87 @@ async def test_an_integration_without_the_unlock_capability_is_not_permitted(
     body = await reader.query(UNLOCK, door=_unit_lock(a)["id"], tenant=None, idem="i")
     assert body["data"]["unlockDoor"]["__typename"] == "NotPermittedError"
     assert await _writes(admin) == before
+
+
+COUNTS = (
+    "{ me { buildings { id unitCount } units { id } } "
+    "buildings(first: 10) { edges { node { id unitCount } } } }"
+)
+
+
+def _counts(body: dict[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
+    """unitCount by building id, as `me` and as `buildings` answer."""
+    mine = {b["id"]: b["unitCount"] for b in body["data"]["me"]["buildings"]}
+    listed = {e["node"]["id"]: e["node"]["unitCount"] for e in body["data"]["buildings"]["edges"]}
+    return mine, listed
+
+
+async def test_unit_counts_and_me_count_only_what_the_principal_may_see(
+    url: str, http: aiohttp.ClientSession
+) -> None:
+    admin = AuthGraph(url, http, token(role="admin"))
+    building, a, _ = await _two_units(admin)
+    everything, _ = _counts(await admin.query(COUNTS))
+    assert everything[building["id"]] > 1
+    tenant = AuthGraph(
+        url, http, token(role="tenant", sub="t", tenant_ids=[vendor_id(a["tenants"][0]["id"])])
+    )
+    assert _counts(await tenant.query(COUNTS)) == ({building["id"]: 1}, {building["id"]: 1})
+    one, two = list(everything)[:2]
+    operator = AuthGraph(url, http, token(role="operator", sub="op", building_ids=[vendor_id(one)]))
+    body = await operator.query(COUNTS)
+    assert _counts(body) == ({one: everything[one]}, {one: everything[one]})
+    assert two not in str(body)
+
+
+KEY_NODE = "query($id: ID!) { node(id: $id) { ... on VisitorKey { id name unit { id } } } }"
+REVOKE = """
+mutation($key: ID!, $idem: String!) { revokeKey(input: {keyId: $key, idempotencyKey: $idem}) {
+  __typename ... on UserError { code } } }
+"""
+
+
+async def test_an_operator_looks_up_and_revokes_a_visitor_key_of_their_building_only(
+    url: str, http: aiohttp.ClientSession
+) -> None:
+    admin = AuthGraph(url, http, token(role="admin"))
+    building, a, b = await _two_units(admin)
+    starts = datetime.now(UTC) + timedelta(hours=2)
+    window = {"startsAt": starts.isoformat(), "endsAt": (starts + timedelta(hours=2)).isoformat()}
+    issued = await admin.query(
+        "mutation($input: IssueKeyInput!) { issueKey(input: $input) { __typename "
+        "... on IssueKeySuccess { key { id } } ... on UserError { message } } }",
+        input={
+            "unitId": a["id"],
+            "name": "Plumber",
+            "recipients": ["plumber@example.com"],
+            "schedule": {"custom": window},
+            "idempotencyKey": "op-key",
+        },
+    )
+    assert issued["data"]["issueKey"]["__typename"] == "IssueKeySuccess", issued
+    key = issued["data"]["issueKey"]["key"]["id"]
+    others = await admin.query("{ buildings(first: 10) { edges { node { id } } } }")
+    elsewhere = next(
+        e["node"]["id"]
+        for e in others["data"]["buildings"]["edges"]
+        if e["node"]["id"] != building["id"]
+    )
+
+    def principal(**claims: Any) -> AuthGraph:
+        return AuthGraph(url, http, token(sub="p", **claims))
+
+    own_operator = principal(role="operator", building_ids=[vendor_id(building["id"])])
+    found = (await own_operator.query(KEY_NODE, id=key))["data"]["node"]
+    assert found == {"id": key, "name": "Plumber", "unit": {"id": a["id"]}}
+    other_operator = principal(role="operator", building_ids=[vendor_id(elsewhere)])
+    assert (await other_operator.query(KEY_NODE, id=key))["data"]["node"] is None
+    own_tenant = principal(role="tenant", tenant_ids=[vendor_id(a["tenants"][0]["id"])])
+    assert (await own_tenant.query(KEY_NODE, id=key))["data"]["node"]["id"] == key
+    other_tenant = principal(role="tenant", tenant_ids=[vendor_id(b["tenants"][0]["id"])])
+    assert (await other_tenant.query(KEY_NODE, id=key))["data"]["node"] is None
+
+    refused = await other_operator.query(REVOKE, key=key, idem="r1")
+    assert refused["data"]["revokeKey"]["__typename"] == "NotFoundError"
+    revoked = await own_operator.query(REVOKE, key=key, idem="r2")
+    assert revoked["data"]["revokeKey"]["__typename"] == "RevokeKeySuccess"

@@ -8,6 +8,8 @@ from typing import Any
 import aiohttp
 import jwt
 
+from tests.plugins.logged import note_secret
+
 SECRET = "test-hs256-secret-0123456789abcdef0123456789"
 ISSUER = "https://idp.example.test/"
 AUDIENCE = "concierge-tests"
@@ -24,7 +26,9 @@ def token(
 ) -> str:
     now = int(time.time())
     body = {"iss": iss, "aud": aud, "sub": sub, "iat": now, "exp": now + int(exp_in), **claims}
-    return jwt.encode(body, secret, algorithm="HS256")
+    minted = jwt.encode(body, secret, algorithm="HS256")
+    note_secret(minted, secret)
+    return minted
 
 
 class AuthGraph:

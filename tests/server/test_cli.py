@@ -7,10 +7,12 @@ import json
 import signal
 import socket
 import sys
-from typing import Any
+from typing import IO, Any
 
 import aiohttp
 import pytest
+
+from tests.plugins.logged import child_log, note_output
 
 START_TIMEOUT = 30.0
 
@@ -22,15 +24,32 @@ def _free_port() -> int:
         return port
 
 
-async def _start(*args: str) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "concierge.server.cli",
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+async def _start(*args: str, read_stderr: bool = False) -> asyncio.subprocess.Process:
+    """`concierge <args>`; its log (stderr) goes to a file checked for secrets at the end of
+    the run, unless the test reads it (`_stderr_of`)."""
+    if read_stderr:
+        stderr: int | IO[bytes] = asyncio.subprocess.PIPE
+    else:
+        stderr = child_log(args[0])
+    try:
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "concierge.server.cli",
+            *args,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=stderr,
+        )
+    finally:
+        if not isinstance(stderr, int):
+            stderr.close()  # the child holds its own copy
+
+
+async def _stderr_of(process: asyncio.subprocess.Process) -> bytes:
+    """Wait for `process` to end; its stderr (also kept for the run's secrets check)."""
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=START_TIMEOUT)
+    note_output("concierge", stderr)
+    return stderr
 
 
 async def _interrupt(process: asyncio.subprocess.Process) -> int:
@@ -115,9 +134,14 @@ async def test_serve_runs_against_a_standalone_sandbox(http: aiohttp.ClientSessi
 async def test_serve_with_an_unreachable_sandbox_url_fails_with_a_clear_message() -> None:
     port = _free_port()
     process = await _start(
-        "serve", "--port", str(_free_port()), "--sandbox-url", f"http://127.0.0.1:{port}/_control"
+        "serve",
+        "--port",
+        str(_free_port()),
+        "--sandbox-url",
+        f"http://127.0.0.1:{port}/_control",
+        read_stderr=True,
     )
-    _, stderr = await asyncio.wait_for(process.communicate(), timeout=START_TIMEOUT)
+    stderr = await _stderr_of(process)
     assert process.returncode == 2
     assert b"sandbox_url: cannot reach" in stderr
     assert b"Traceback" not in stderr
@@ -129,8 +153,10 @@ async def test_serve_rejects_a_vendor_block_missing_its_secret(tmp_path: Any) ->
         '[vendors.remotelock]\napi_url = "https://api.remotelock.com"\n'
         'auth_url = "https://connect.remotelock.com"\nclient_id = "abc"\n'
     )
-    process = await _start("serve", "--config", str(config), "--port", str(_free_port()))
-    _, stderr = await asyncio.wait_for(process.communicate(), timeout=START_TIMEOUT)
+    process = await _start(
+        "serve", "--config", str(config), "--port", str(_free_port()), read_stderr=True
+    )
+    stderr = await _stderr_of(process)
     assert process.returncode == 2
     assert b"client_secret" in stderr
     assert b"CONCIERGE_REMOTELOCK_CLIENT_SECRET" in stderr
@@ -143,8 +169,10 @@ async def test_serve_names_what_a_configured_vendor_lacks(tmp_path: Any) -> None
         'auth_url = "https://accounts.butterflymx.com"\nclient_id = "abc"\n'
         'client_secret = "xyz"\n'
     )
-    process = await _start("serve", "--config", str(config), "--port", str(_free_port()))
-    _, stderr = await asyncio.wait_for(process.communicate(), timeout=START_TIMEOUT)
+    process = await _start(
+        "serve", "--config", str(config), "--port", str(_free_port()), read_stderr=True
+    )
+    stderr = await _stderr_of(process)
     assert process.returncode == 2
     assert b"redirect_uri is required" in stderr
     assert b"Traceback" not in stderr

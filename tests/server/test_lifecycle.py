@@ -13,6 +13,7 @@ import aiohttp
 
 from concierge.server.settings import Settings
 from tests.conftest import RunningSandbox, running_server
+from tests.plugins.logged import child_log, note_output
 from tests.schema.graphs import DASHBOARD, Graph, building_of
 from tests.server.test_cli import _free_port, _wait_ready
 
@@ -31,6 +32,7 @@ async def test_sigterm_finishes_the_request_in_flight_then_exits(
     tmp_path: Path, http: aiohttp.ClientSession
 ) -> None:
     # A sandbox whose vendors answer slowly, so a dashboard is still in flight at SIGTERM.
+    sandbox_log = child_log("sandbox")
     sandbox = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -41,8 +43,9 @@ async def test_sigterm_finishes_the_request_in_flight_then_exits(
         "--latency-ms",
         "300",
         stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=sandbox_log,
     )
+    sandbox_log.close()  # the child holds its own copy
     serve = None
     try:
         assert sandbox.stdout is not None
@@ -76,6 +79,7 @@ async def test_sigterm_finishes_the_request_in_flight_then_exits(
         assert await asyncio.wait_for(serve.wait(), timeout=10) in (0, -signal.SIGTERM)
         assert serve.stderr is not None
         log = (await serve.stderr.read()).decode()
+        note_output("serve", log)
         assert "Traceback" not in log
         assert "Waiting for application shutdown" in log
     finally:

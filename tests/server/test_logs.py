@@ -11,6 +11,8 @@ import aiohttp
 import pytest
 
 from concierge.server.logs import JsonFormatter, TextFormatter, configure_logging
+from concierge.server.settings import Settings
+from tests.conftest import running_server
 
 
 @pytest.fixture
@@ -77,3 +79,22 @@ def test_a_terminal_gets_plain_lines() -> None:
         root.setLevel(level)
     assert "hello  vendor=butlr" in stream.getvalue()
     assert not stream.getvalue().startswith("{")
+
+
+async def test_the_butterflymx_webhook_token_is_masked_in_the_access_log(
+    captured: io.StringIO, http: aiohttp.ClientSession
+) -> None:
+    secret = "whsec-path-token-0123456789abcdef"
+    settings = Settings(demo_activity_s=0, webhook_secret=secret)
+    async with (
+        running_server(settings) as url,
+        http.post(f"{url}/webhooks/butterflymx/{secret}", data=b"not json") as response,
+    ):
+        assert response.status == 400
+    access = [
+        json.loads(line)
+        for line in captured.getvalue().splitlines()
+        if '"concierge.access"' in line
+    ]
+    assert [a["path"] for a in access] == ["/webhooks/butterflymx/***"]
+    assert secret not in captured.getvalue()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import missing
+from tests.plugins.logged import note_output
 from tests.schema.graphs import DASHBOARD
 
 REPO = Path(__file__).resolve().parents[2]
@@ -95,6 +96,7 @@ def test_the_wheel_installs_beside_pypis_schema_and_serves_the_dashboard(tmp_pat
     finally:
         server.terminate()
         _, stderr = server.communicate(timeout=30)
+        note_output("serve", stderr)
     assert "errors" not in body, (body, stderr.decode()[-2000:])
     building = body["data"]["buildings"]["edges"][0]["node"]
     assert len(building["units"]["edges"]) == 100

@@ -11,9 +11,8 @@ import aiohttp
 import pytest
 from gql import Client, GraphQLRequest
 from gql.client import AsyncClientSession
-from gql.transport.exceptions import TransportError, TransportQueryError
+from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
-from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import serve
 from tests.schema.test_authorization import _two_units, _unit_lock, vendor_id
@@ -73,34 +72,4 @@ async def test_a_tenant_cannot_subscribe_to_another_units_door(
             await asyncio.wait_for(_first(session, _unit_lock(a)["id"]), timeout=1.0)
 
 
-@pytest.mark.parametrize("protocol", PROTOCOLS)
-@pytest.mark.parametrize("bad", [{"exp_in": -3600}, {"iss": "https://evil.example/"}])
-async def test_bad_credentials_are_refused_at_connection_init(
-    url: str, protocol: str, bad: dict[str, Any]
-) -> None:
-    client = _client(url, protocol, token(role="admin", **bad))  # type: ignore[arg-type]
-
-    async def connect() -> None:
-        async with client as session:
-            await _first(session, "x")
-
-    with pytest.raises((TransportError, ConnectionClosed)):
-        await connect()
-
-
-async def test_sse_refuses_bad_credentials_and_serves_good_ones(
-    url: str, http: aiohttp.ClientSession
-) -> None:
-    admin = AuthGraph(url, http, token(role="admin"))
-    _, a, _ = await _two_units(admin)
-    body = {"query": DOOR_EVENTS, "variables": {"door": _unit_lock(a)["id"]}}
-    expired = token(role="admin", exp_in=-3600)
-    for headers, status in (({}, 401), ({"Authorization": f"Bearer {expired}"}, 401)):
-        async with http.post(
-            f"{url}/graphql", json=body, headers={"accept": "text/event-stream", **headers}
-        ) as response:
-            assert response.status == status
-    good = {"accept": "text/event-stream", "Authorization": f"Bearer {token(role='admin')}"}
-    async with http.post(f"{url}/graphql", json=body, headers=good) as response:
-        assert response.status == 200
-        assert response.content_type == "text/event-stream"
+# Bad credentials at connection_init and on SSE: tests/server/test_bad_credentials.py.

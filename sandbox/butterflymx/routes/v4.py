@@ -234,6 +234,8 @@ async def create_door_release_request(request: web.Request) -> web.Response:
         device_id=device_id,
         door_release_id=release.id,
         created_at=release.created_at,
+        requested_by=viewer.user_id,
+        tenant_user=user.id,
     )
     store.door_release_requests[record.id] = record
     # Reference silent on the response: 201 with the created request and its door release.
