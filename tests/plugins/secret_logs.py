@@ -33,6 +33,7 @@ _directory: Path | None = None
 
 _recorder: Recorder | None = None
 _leaks: list[Leak] = []
+_checked: tuple[int, int] | None = None  # (log lines, secrets) of the finished check
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -66,7 +67,16 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     logging.getLogger().removeHandler(_recorder)
     _recorder.finish()
-    found = find_leaks(logged_lines(_directory), known_secrets(_directory))
+    global _checked
+    secrets, read = known_secrets(_directory), [0]
+
+    def counted() -> Iterator[tuple[str, str]]:
+        for line in logged_lines(_directory):
+            read[0] += 1
+            yield line
+
+    found = find_leaks(counted(), secrets)
+    _checked = (read[0], len(secrets))
     _leaks[:] = found
     if found:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -76,6 +86,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if not _leaks:
+        if _checked is not None:
+            lines, secrets = _checked
+            terminalreporter.write_line(
+                f"secrets check: {lines:,} log lines against {secrets:,} secrets, none found"
+            )
         return
     tr = terminalreporter
     tr.section("secrets in logs", sep="=", red=True, bold=True)
