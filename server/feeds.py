@@ -57,12 +57,29 @@ class Shape:
     replays: bool
 
 
-@lru_cache(maxsize=512)
+# Documents read here before Strawberry's own limits: a bigger one takes Strawberry's path
+# (unshared, and refused there if over the configured limits), and only small ones are
+# remembered, so no client can fill the cache with large documents.
+SHAPE_MAX_TOKENS = 10_000  # the default `max_query_tokens`
+CACHED_UP_TO_CHARS = 4_096
+
+
 def subscription_shape(query: str, operation_name: str | None) -> Shape | None:
     """The subscription's root field, when `query` parses and names a subscription; None
     sends the operation down Strawberry's own path (queries, mutations, syntax errors)."""
+    if len(query) <= CACHED_UP_TO_CHARS:
+        return _cached_shape(query, operation_name)
+    return _shape(query, operation_name)
+
+
+@lru_cache(maxsize=512)
+def _cached_shape(query: str, operation_name: str | None) -> Shape | None:
+    return _shape(query, operation_name)
+
+
+def _shape(query: str, operation_name: str | None) -> Shape | None:
     try:
-        operation = get_operation_ast(parse(query), operation_name)
+        operation = get_operation_ast(parse(query, max_tokens=SHAPE_MAX_TOKENS), operation_name)
     except GraphQLError:
         return None
     if operation is None or operation.operation != OperationType.SUBSCRIPTION:
