@@ -111,6 +111,17 @@ def check_vendor_settings(settings: Settings) -> None:
             builders[name](vendor)
         except ValueError as exc:
             raise SettingsError(str(exc)) from exc
+    shared = settings.redis_url is not None or (
+        settings.database_url is not None and not settings.database_url.startswith("sqlite")
+    )
+    if settings.webhooks_register and shared and not settings.webhook_secret:
+        # Replicas share a store or Redis: each would register a random secret of its own
+        # with the vendors and refuse the deliveries another replica's registration brings.
+        raise SettingsError(
+            "webhook_secret (CONCIERGE_WEBHOOK_SECRET) is required when webhooks_register is "
+            "on and replicas share database_url or redis_url: every replica must check the "
+            "same secret"
+        )
 
 
 def _butterflymx_config(v: VendorSettings) -> ButterflyMXConfig:

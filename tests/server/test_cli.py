@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import socket
 import sys
@@ -24,7 +25,9 @@ def _free_port() -> int:
         return port
 
 
-async def _start(*args: str, read_stderr: bool = False) -> asyncio.subprocess.Process:
+async def _start(
+    *args: str, read_stderr: bool = False, env: dict[str, str] | None = None
+) -> asyncio.subprocess.Process:
     """`concierge <args>`; its log (stderr) goes to a file checked for secrets at the end of
     the run, unless the test reads it (`_stderr_of`)."""
     if read_stderr:
@@ -39,6 +42,7 @@ async def _start(*args: str, read_stderr: bool = False) -> asyncio.subprocess.Pr
             *args,
             stdout=asyncio.subprocess.PIPE,
             stderr=stderr,
+            env={**os.environ, **(env or {})},
         )
     finally:
         if not isinstance(stderr, int):
@@ -175,4 +179,21 @@ async def test_serve_names_what_a_configured_vendor_lacks(tmp_path: Any) -> None
     stderr = await _stderr_of(process)
     assert process.returncode == 2
     assert b"redirect_uri is required" in stderr
+    assert b"Traceback" not in stderr
+
+
+async def test_serve_refuses_to_register_webhooks_for_replicas_without_a_shared_secret() -> None:
+    process = await _start(
+        "serve",
+        "--port",
+        str(_free_port()),
+        read_stderr=True,
+        env={
+            "CONCIERGE_REDIS_URL": "redis://127.0.0.1:6379/15",
+            "CONCIERGE_WEBHOOKS_REGISTER": "1",
+        },
+    )
+    stderr = await _stderr_of(process)
+    assert process.returncode == 2
+    assert b"CONCIERGE_WEBHOOK_SECRET" in stderr
     assert b"Traceback" not in stderr
