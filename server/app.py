@@ -200,8 +200,11 @@ class ConciergeGraphQL(GraphQL[RequestContext, None]):
         self._checks_for = checks_for
         # Subscriptions asking the same thing share one execution (server/feeds.py).
         metrics = state.metrics
-        self.feeds = Feeds(bounded, metrics.subscription_opened, metrics.subscription_closed)
-        metrics.feeds.set_function(lambda: self.feeds.running)
+        self.feeds: Feeds | None = None
+        if settings.shared_subscriptions:
+            feeds = Feeds(bounded, metrics.subscription_opened, metrics.subscription_closed)
+            metrics.feeds.set_function(lambda: feeds.running)
+            self.feeds = feeds
         self.subscriber_queue = settings.subscriber_queue
         self.limiter = state.limiter  # subscriptions take from it when they subscribe
 

@@ -34,6 +34,7 @@ TOML layout (every key optional)::
     max_subscriptions_per_connection = 100
     max_connections_per_client = 500                 # WebSockets + SSE streams per address
     keepalive_s = 15                                 # legacy ka / SSE comment interval
+    shared_subscriptions = true                      # false: one execution per subscriber
 
     [vendors.butterflymx]                             # any vendor block switches that vendor
     auth_url = "https://accounts.butterflymx.com"     # from the sandbox to the real API
@@ -148,6 +149,9 @@ class Settings:
     max_subscriptions_per_connection: int = 100
     max_connections_per_client: int = 500  # open WebSocket/SSE connections per client address
     keepalive_s: float = 15.0  # WebSocket ping / SSE comment interval
+    # Subscribers asking the same thing share one execution (server/feeds.py); False runs
+    # each on Strawberry's own path (the comparison the feeds' tests make).
+    shared_subscriptions: bool = True
     # Webhook ingress: the ButterflyMX URL token and RemoteLock X-Secret (a secret; None:
     # a random one per process), and the largest body read.
     webhook_secret: str | None = None
@@ -267,7 +271,7 @@ def load_settings(
     known |= {f.name for f in fields(Settings) if f.name in AUTH_SETTINGS}
     known |= {"occupancy_poll_s", "call_poll_s", "call_max_live_s"}
     known |= {"subscriber_queue", "max_subscriptions_per_connection"}
-    known |= {"max_connections_per_client", "keepalive_s"}
+    known |= {"max_connections_per_client", "keepalive_s", "shared_subscriptions"}
     known |= {"webhook_secret", "webhook_max_body_bytes", "unlock_confirm_poll_s"}
     known |= {"webhooks_register", "public_url"}
     unknown = set(data) - known
@@ -329,6 +333,7 @@ def load_settings(
         max_subscriptions_per_connection=pick("max_subscriptions_per_connection", int),
         max_connections_per_client=pick("max_connections_per_client", int),
         keepalive_s=pick("keepalive_s", float),
+        shared_subscriptions=pick("shared_subscriptions", boolean),
         webhook_secret=pick("webhook_secret", str),
         webhook_max_body_bytes=pick("webhook_max_body_bytes", int),
         unlock_confirm_poll_s=pick("unlock_confirm_poll_s", float),

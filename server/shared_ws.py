@@ -5,7 +5,9 @@ hundred bytes while idle, and an event costs it one framed message. Each connect
 its messages in order from one outbox, by one task; a connection whose outbox overflows
 (`subscriber_queue` messages behind per subscription) reads too slowly and is closed with
 code 1008 and the reason, the other connections unaffected. Queries and mutations sent
-over a socket, and documents that do not parse, keep Strawberry's own path.
+over a socket, and documents that do not parse, keep Strawberry's own path, as does every
+subscription with `shared_subscriptions = false` (tests compare the two paths' messages).
+A subscription takes from its principal's rate limit when it subscribes, on either path.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ TOO_SLOW = 1008  # policy violation: the client did not read what it subscribed 
 
 
 class FeedView(Protocol):
-    feeds: Feeds
+    feeds: Feeds | None  # None: every subscription on Strawberry's own path
     subscriber_queue: int
     limiter: RateLimiter
 
@@ -106,6 +108,7 @@ class _Connection:
         member = _Member(self, op_id)
         self.members[op_id] = member
         context: RequestContext = self.handler.context
+        assert self.view.feeds is not None  # `_shape` sends nothing here otherwise
         member.leave = self.view.feeds.join(shape, query, variables, name, context, member)
 
     def leave(self, op_id: str) -> bool:
@@ -187,6 +190,9 @@ class SharedTransportWS(BaseGraphQLTransportWSHandler[RequestContext, None]):
         if refused is not None:
             await self.send_message({"id": op_id, "type": "error", "payload": [refused.formatted]})
             return
+        if self.shared.view.feeds is None:
+            await super().handle_subscribe(message)  # shared_subscriptions off
+            return
         self.operations[op_id] = Operation(self, op_id, query, variables, name)
         self.shared.join(op_id, shape, query, variables, name)
 
@@ -226,6 +232,9 @@ class SharedLegacyWS(BaseGraphQLWSHandler[RequestContext, None]):
         refused = await operation_refused(self.shared.view.limiter, self.context)
         if refused is not None:
             await self.send_message({"type": "error", "id": op_id, "payload": refused.formatted})
+            return
+        if self.shared.view.feeds is None:
+            await super().handle_start(message)  # shared_subscriptions off
             return
         self.shared.join(op_id, shape, query, variables, name)
 

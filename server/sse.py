@@ -96,7 +96,7 @@ async def serve_sse(
     context: Callable[[Request], Awaitable[RequestContext]],
     slots: ClientSlots,
     keepalive_s: float,
-    feeds: Feeds,
+    feeds: Feeds | None,
     subscriber_queue: int,
 ) -> Response:
     try:
@@ -149,7 +149,7 @@ async def serve_sse(
         outbox = Outbox(lambda: subscriber_queue)
         task: asyncio.Future[None] | None = None
         leave = None
-        if shape is not None and isinstance(variables, (dict, type(None))):
+        if feeds is not None and shape is not None and isinstance(variables, (dict, type(None))):
             member = _StreamMember(outbox)
             leave = feeds.join(
                 shape, query, variables, operation_name, await context(request), member

@@ -403,3 +403,53 @@ async def test_sse_streams_join_the_same_feed_and_queries_still_answer_once(
         events = await _sse_events(refused, 2)
     assert [kind for kind, _ in events] == ["next", "complete"]
     assert "nope" in json.loads(events[0][1])["errors"][0]["message"]
+
+
+async def _messages(url: str, protocol: str, document: str, **variables: Any) -> list[Any]:
+    """Every message one subscription gets until it ends, IDs left out."""
+    start = {"graphql-transport-ws": "subscribe", "graphql-ws": "start"}[protocol]
+    async with websockets.connect(
+        url.replace("http", "ws") + "/graphql", subprotocols=[Subprotocol(protocol)]
+    ) as ws:
+        await ws.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        body = {"query": document, "variables": variables}
+        await ws.send(json.dumps({"id": "1", "type": start, "payload": body}))
+        seen: list[Any] = []
+        while True:
+            message = json.loads(await asyncio.wait_for(ws.recv(), timeout=20))
+            if message["type"] == "ka":
+                continue
+            seen.append({k: v for k, v in message.items() if k != "id"})
+            if message["type"] in ("complete", "error"):
+                return seen
+
+
+@pytest.mark.parametrize("protocol", ["graphql-transport-ws", "graphql-ws"])
+async def test_shared_feeds_say_exactly_what_strawberrys_own_path_says(
+    http: aiohttp.ClientSession, protocol: str
+) -> None:
+    """The same ringing call, the same unknown ID and the same invalid document, through a
+    feed and through Strawberry's own per-subscriber path: the same messages."""
+    call_status = (
+        "subscription($id: ID!) { callStatus(callId: $id) { status terminal call { guid } } }"
+    )
+    heard: dict[bool, list[list[Any]]] = {}
+    for shared in (True, False):
+        settings = DEMO.with_overrides(call_poll_s=0.05, shared_subscriptions=shared)
+        async with serve(settings) as url:
+            ctl = await control_url(http, url)
+            body = {"call_type": "mobile", "step_s": 0.4}
+            rung = await control(http, ctl, "POST", "/scenarios/butterflymx/call", json=body)
+            guid = rung["call"]["guid"]
+            call = base64.b64encode(f"Call:butterflymx:{guid}".encode()).decode()
+            said = [
+                await _messages(url, protocol, call_status, id=call),
+                await _messages(url, protocol, call_status, id="Q2FsbDpidXR0ZXJmbHlteDpub3Bl"),
+                await _messages(url, protocol, "subscription { callStatus { nope } }"),
+            ]
+            # Each server rings its own call: its guid aside, the messages must match.
+            heard[shared] = json.loads(json.dumps(said).replace(guid, "<the call>"))
+    assert heard[True] == heard[False]
+    statuses = [m["payload"]["data"]["callStatus"]["status"] for m in heard[True][0][:-1]]
+    assert statuses == rung["call"]["statuses"]
