@@ -42,7 +42,7 @@ contracts: install
 	$(BIN)/lint-imports
 
 pytest: install
-	$(BIN)/pytest -q $(ARGS)
+	$(BIN)/pytest -q --durations=15 $(ARGS)
 
 # The wheel the Dockerfile installs (its build stage runs the same two commands).
 wheel: install
