@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CHANNEL_PREFIX = "concierge:bus:"
 REDIS_TIMEOUT_S = 2.0  # one publish or (un)subscribe; Redis on the LAN answers in < 1 ms
 
 
@@ -199,9 +198,14 @@ class RedisBus(_Fanout):
     """Redis pub/sub between replicas: one connection for publishing, one `PubSub` holding
     a channel per topic some local subscriber wants, read by one task that fans out."""
 
-    def __init__(self, redis: Redis, tasks: BackgroundTasks) -> None:
+    def __init__(self, redis: Redis, tasks: BackgroundTasks, namespace: str = "concierge") -> None:
         super().__init__()
         self.redis = redis
+        # Pub/sub channels belong to the whole Redis server, not to a database: the channel
+        # names carry the namespace and the database, so deployments sharing a Redis (by
+        # `cache_namespace` or by database number) never hear each other's events.
+        db = redis.connection_pool.connection_kwargs.get("db", 0)
+        self._prefix = f"{namespace}:bus:{db}:"
         self._tasks = tasks
         self._pubsub: PubSub = redis.pubsub()
         self._wanted: dict[str, asyncio.Future[None]] = {}  # topic -> subscribed in Redis
@@ -213,7 +217,7 @@ class RedisBus(_Fanout):
     async def publish(self, event: Event) -> int:
         body = orjson.dumps({"topic": event.topic, "data": event.data})
         async with asyncio.timeout(REDIS_TIMEOUT_S):
-            return int(await self.redis.publish(CHANNEL_PREFIX + event.topic, body))
+            return int(await self.redis.publish(self._prefix + event.topic, body))
 
     async def ready(self, topic: str) -> None:
         wanted = self._wanted.get(topic)
@@ -241,7 +245,7 @@ class RedisBus(_Fanout):
         (subscribing is asynchronous; the fan-out registers synchronously)."""
         while True:
             topic = await self._changes.get()
-            channel = CHANNEL_PREFIX + topic
+            channel = self._prefix + topic
             subscribed = channel.encode() in self._pubsub.channels
             wanted = self._wanted.get(topic)
             try:
@@ -268,7 +272,7 @@ class RedisBus(_Fanout):
                 continue
             if message.get("type") == "subscribe":
                 # Redis confirmed the channel: publishes from now on reach us.
-                topic = bytes(message["channel"]).decode()[len(CHANNEL_PREFIX) :]
+                topic = bytes(message["channel"]).decode()[len(self._prefix) :]
                 wanted = self._wanted.get(topic)
                 if wanted is not None and not wanted.done():
                     wanted.set_result(None)

@@ -105,30 +105,31 @@ _RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS
 class RedisLeases:
     """Leases and last values in Redis, shared by every replica on it."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, namespace: str = "concierge") -> None:
+        self._namespace = namespace  # `cache_namespace`: deployments sharing a Redis
         self._redis = redis
         self._token = secrets.token_hex(8)  # this replica
 
     async def acquire(self, key: str, ttl_s: float) -> bool:
         async with asyncio.timeout(REDIS_TIMEOUT_S):
             got = await self._redis.eval(  # type: ignore[misc]
-                _ACQUIRE, 1, f"concierge:lease:{key}", self._token, str(int(ttl_s * 1000))
+                _ACQUIRE, 1, f"{self._namespace}:lease:{key}", self._token, str(int(ttl_s * 1000))
             )
         return bool(got)
 
     async def release(self, key: str) -> None:
         async with asyncio.timeout(REDIS_TIMEOUT_S):
-            await self._redis.eval(_RELEASE, 1, f"concierge:lease:{key}", self._token)  # type: ignore[misc]
+            await self._redis.eval(_RELEASE, 1, f"{self._namespace}:lease:{key}", self._token)  # type: ignore[misc]
 
     async def last(self, topic: str) -> dict[str, Any] | None:
         async with asyncio.timeout(REDIS_TIMEOUT_S):
-            raw = await self._redis.get(f"concierge:last:{topic}")
+            raw = await self._redis.get(f"{self._namespace}:last:{topic}")
         return dict(orjson.loads(raw)) if raw else None
 
     async def remember(self, topic: str, data: dict[str, Any], ttl_s: float) -> None:
         async with asyncio.timeout(REDIS_TIMEOUT_S):
             await self._redis.set(
-                f"concierge:last:{topic}", orjson.dumps(data), px=int(ttl_s * 1000)
+                f"{self._namespace}:last:{topic}", orjson.dumps(data), px=int(ttl_s * 1000)
             )
 
 

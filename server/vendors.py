@@ -55,7 +55,8 @@ def build_services(
     leases: Leases = LocalLeases()
     if settings.redis_url:
         redis = Redis.from_url(settings.redis_url, socket_timeout=REDIS_TIMEOUT_S)
-        bus, leases = RedisBus(redis, tasks), RedisLeases(redis)
+        bus = RedisBus(redis, tasks, namespace=settings.cache_namespace)
+        leases = RedisLeases(redis, namespace=settings.cache_namespace)
     return Services(
         tasks=tasks,
         bus=bus,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+
 import pytest
 
 from concierge.resolvers.bus import BusClosedError, Event, LocalBus, SubscriberTooSlowError
@@ -59,3 +62,41 @@ async def test_dropping_a_subscriber_that_never_reads_leaves_the_others_receivin
     assert bus.subscribers("room:1") == 1
     with pytest.raises(SubscriberTooSlowError):
         await anext(never_reads)
+
+
+@pytest.mark.requires_redis
+async def test_deployments_sharing_a_redis_never_hear_each_others_events() -> None:
+    """Pub/sub channels span the whole Redis server: the namespace and the database number
+    keep two deployments apart, while replicas of one deployment hear each other."""
+    from redis.asyncio import Redis
+
+    from concierge.resolvers.bus import RedisBus
+    from concierge.resolvers.tasks import BackgroundTasks
+
+    tasks = BackgroundTasks()
+    clients = [Redis.from_url(f"redis://127.0.0.1:6379/{db}") for db in (14, 14, 14, 11)]
+    namespace = f"bus-test-{uuid.uuid4().hex[:8]}"
+    buses = [
+        RedisBus(clients[0], tasks, namespace),  # a replica ...
+        RedisBus(clients[1], tasks, namespace),  # ... and another of the same deployment
+        RedisBus(clients[2], tasks, namespace + "-other"),  # another namespace, same db
+        RedisBus(clients[3], tasks, namespace),  # the same namespace, another database
+    ]
+    subs = [bus.subscribe("door:1") for bus in buses]
+    try:
+        for sub in subs:
+            await sub.ready()
+        assert await buses[0].publish(Event("door:1", {"n": 1})) == 2  # both replicas
+        for sub in subs[:2]:
+            assert (await asyncio.wait_for(anext(sub), timeout=5)).data == {"n": 1}
+        for sub in subs[2:]:
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(anext(sub), timeout=0.3)
+    finally:
+        for sub in subs:
+            sub.close()
+        for bus in buses:
+            await bus.close()
+        await tasks.close()
+        for client in clients:
+            await client.aclose()
