@@ -134,6 +134,40 @@ async def test_graphiql_renders_and_runs_a_query_offline(concierge_url: str) -> 
     assert any("/static/graphiql/graphiql.min.js" in url for url in page.requests)
 
 
+async def test_graphiql_runs_a_subscription_and_shows_its_current_value(
+    concierge_url: str,
+) -> None:
+    """The README's GraphiQL subscription: GraphiQL opens its WebSocket to the same
+    `/graphql` and shows the room's current occupancy."""
+    require_assets()
+    path = require_tool("chromium", "GraphiQL is checked in a headless browser")
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(
+            f"{concierge_url}/graphql", json={"query": "{ spaces { rooms { id name } } }"}
+        ) as response,
+    ):
+        room = (await response.json())["data"]["spaces"][0]["rooms"][0]
+    document = (
+        f'subscription Watch {{ occupancy(roomId: "{room["id"]}") '
+        "{ count quality room { name } } }"
+    )
+    async with chromium(path) as page:
+        await page.call("Page.enable")
+        await page.call("Page.navigate", url=f"{concierge_url}/graphql?q={quote(document)}")
+        await page.until("!!document.querySelector('.graphiql-execute-button')")
+        await page.until(
+            "document.querySelector('.graphiql-query-editor')?.innerText.includes('Watch')"
+        )
+        await page.evaluate("document.querySelector('.graphiql-execute-button').click()")
+        shown = await page.until(
+            "(t => t.includes('\"count\"') && t)"
+            "(document.querySelector('.result-window')?.innerText ?? '')"
+        )
+    assert room["name"] in shown
+    assert '"quality"' in shown
+
+
 @pytest.mark.parametrize("name", ["graphiql.min.js", "graphiql.min.css", "react.production.min.js"])
 async def test_graphiql_assets_are_served_locally(
     concierge_url: str, http: aiohttp.ClientSession, name: str
