@@ -42,3 +42,57 @@ async def test_ctrl_c_ends_an_open_sse_subscription_with_shutting_down(
         assert events[-1][0] == "complete"
     finally:
         assert await _interrupt(process) == 0
+
+
+async def test_ctrl_c_ends_open_websocket_subscriptions_with_shutting_down(
+    http: aiohttp.ClientSession,
+) -> None:
+    """Two subscribers sharing one feed, on both WebSocket protocols: each hears why its
+    stream ends, then `complete`, before the socket closes."""
+    port = _free_port()
+    process = await _start("serve", "--port", str(port))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        await _wait_ready(http, f"{base}/readyz")
+        async with http.post(f"{base}/graphql", json={"query": "{ spaces { rooms { id } } }"}) as r:
+            room = (await r.json())["data"]["spaces"][0]["rooms"][0]["id"]
+        query = f'subscription {{ occupancy(roomId: "{room}") {{ count }} }}'
+        sockets = {
+            "graphql-transport-ws": ("subscribe", "next"),
+            "graphql-ws": ("start", "data"),
+        }
+        opened = []
+        for protocol, (start, _) in sockets.items():
+            ws = await http.ws_connect(
+                f"{base.replace('http', 'ws')}/graphql", protocols=[protocol]
+            )
+            await ws.send_json({"type": "connection_init"})
+            assert (await ws.receive_json(timeout=10))["type"] == "connection_ack"
+            await ws.send_json({"id": "1", "type": start, "payload": {"query": query}})
+            opened.append((protocol, ws))
+        heard: dict[str, list[dict[str, object]]] = {p: [] for p in sockets}
+        for protocol, ws in opened:  # each has its current value
+            while not heard[protocol]:
+                message = await ws.receive_json(timeout=10)
+                if message["type"] == sockets[protocol][1]:
+                    heard[protocol].append(message)
+        interrupted = asyncio.ensure_future(_interrupt(process))
+        for protocol, ws in opened:
+            async for raw in ws:
+                if raw.type != aiohttp.WSMsgType.TEXT:
+                    break
+                message = json.loads(raw.data)
+                if message["type"] != "ka":
+                    heard[protocol].append(message)
+            await ws.close()
+        assert await interrupted == 0
+        for protocol, (_, next_type) in sockets.items():
+            *_, last, end = heard[protocol]
+            assert last["type"] == next_type
+            payload = last["payload"]
+            assert isinstance(payload, dict)
+            assert payload["errors"][0]["extensions"]["code"] == "SHUTTING_DOWN", heard
+            assert end["type"] == "complete"
+    finally:
+        if process.returncode is None:
+            await _interrupt(process)
