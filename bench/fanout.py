@@ -1,10 +1,12 @@
 """Fan-out of one occupancy change to N WebSocket subscribers: latency, polls, memory.
 
     python bench/fanout.py [--n 1000,10000] [--per-connection 100] [--poll-s 1]
+                           [--protocol graphql-transport-ws|graphql-ws]
 
 Per N: a fresh `concierge sandbox` and `concierge serve`; a client process (this script,
 `--client`) opens N / per-connection graphql-transport-ws connections carrying
-`per-connection` `occupancy(roomId:)` subscriptions each, waits for every current value,
+`per-connection` `occupancy(roomId:)` subscriptions each (`--protocol graphql-ws`: the
+legacy protocol), waits for every current value,
 and reports; the server's RSS is read before and after (memory per idle subscription). The
 client then sets the room's count through the sandbox scenario and times each delivery:
 from the scenario call (includes the wait for the next poll) and from the first delivery
@@ -44,7 +46,9 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def client(url: str, control: str, room_id: str, n: int, per: int) -> None:
+async def client(
+    url: str, control: str, room_id: str, n: int, per: int, protocol: str = "graphql-transport-ws"
+) -> None:
     import websockets
     from websockets import Subprotocol
 
@@ -55,17 +59,18 @@ async def client(url: str, control: str, room_id: str, n: int, per: int) -> None
     async def connection(index: int, count: int) -> None:
         ws = await websockets.connect(
             url.replace("http", "ws") + "/graphql",
-            subprotocols=[Subprotocol("graphql-transport-ws")],
+            subprotocols=[Subprotocol(protocol)],
             max_queue=None,
         )
         await ws.send(json.dumps({"type": "connection_init"}))
         await ws.recv()
         for s in range(count):
             body = {"query": QUERY, "variables": {"id": room_id}}
-            await ws.send(json.dumps({"id": str(s), "type": "subscribe", "payload": body}))
+            start = "subscribe" if protocol == "graphql-transport-ws" else "start"
+            await ws.send(json.dumps({"id": str(s), "type": start, "payload": body}))
         async for raw in ws:
             msg = json.loads(raw)
-            if msg["type"] == "next":
+            if msg["type"] in ("next", "data"):
                 value = msg["payload"]["data"]["occupancy"]["count"]
                 received[(index, msg["id"])] = (value, time.monotonic())
 
@@ -104,7 +109,7 @@ async def client(url: str, control: str, room_id: str, n: int, per: int) -> None
         c.cancel()
 
 
-def run(n: int, per: int, poll_s: float, logs: Path) -> dict[str, Any]:
+def run(n: int, per: int, poll_s: float, logs: Path, protocol: str) -> dict[str, Any]:
     with run_sandbox(logs, units="100", latency_ms=0) as sandbox:
         env = {
             "CONCIERGE_OCCUPANCY_POLL_S": str(poll_s),
@@ -121,7 +126,7 @@ def run(n: int, per: int, poll_s: float, logs: Path) -> dict[str, Any]:
             proc = subprocess.Popen(
                 [
                     *(sys.executable, __file__, "--client", server.url),
-                    *(sandbox.control_url, room_id, str(n), str(per)),
+                    *(sandbox.control_url, room_id, str(n), str(per), protocol),
                 ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -154,13 +159,16 @@ def run(n: int, per: int, poll_s: float, logs: Path) -> dict[str, Any]:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--client":
-        url, control, room_id, n, per = sys.argv[2:7]
-        asyncio.run(client(url, control, room_id, int(n), int(per)))
+        url, control, room_id, n, per, protocol = sys.argv[2:8]
+        asyncio.run(client(url, control, room_id, int(n), int(per), protocol))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", default="1000,10000")
     parser.add_argument("--per-connection", type=int, default=100)
     parser.add_argument("--poll-s", type=float, default=1.0)
+    parser.add_argument(
+        "--protocol", default="graphql-transport-ws", choices=["graphql-transport-ws", "graphql-ws"]
+    )
     args = parser.parse_args()
     logs = Path(tempfile.mkdtemp(prefix="fanout-"))
     print(
@@ -169,7 +177,7 @@ def main() -> None:
     )
     print("|---|---|---|---|---|")
     for n in (int(x) for x in args.n.split(",")):
-        r = run(n, args.per_connection, args.poll_s, logs)
+        r = run(n, args.per_connection, args.poll_s, logs, args.protocol)
         print(
             f"| {r['n']:,} | {r['fanout_p50_ms']:.0f} / {r['fanout_p99_ms']:.0f} ms "
             f"| {r['trigger_p50_ms']:.0f} / {r['trigger_p99_ms']:.0f} ms "
