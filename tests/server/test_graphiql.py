@@ -99,6 +99,24 @@ async def chromium(path: str) -> AsyncIterator[DevTools]:
             await asyncio.wait_for(process.wait(), timeout=15)
 
 
+async def run_in_graphiql(page: DevTools, url: str, document: str, name: str, expected: str) -> str:
+    """Open GraphiQL with `document` in its editor, press run, and wait until the result
+    pane shows `expected`; the pane's text."""
+    await page.call("Page.navigate", url=f"{url}/graphql?q={quote(document)}")
+    # GraphiQL rendered (React mounted the editor and the run button) ...
+    await page.until("!!document.querySelector('.graphiql-execute-button')")
+    await page.until(
+        f"document.querySelector('.graphiql-query-editor')?.innerText.includes({name!r})"
+    )
+    await page.evaluate("document.querySelector('.graphiql-execute-button').click()")
+    # ... and the operation went to the server and its answer is shown.
+    shown: str = await page.until(
+        f"(t => t.includes({json.dumps(expected)}) && t)"
+        "(document.querySelector('.result-window')?.innerText ?? '')"
+    )
+    return shown
+
+
 def require_assets() -> None:
     if not (ASSETS / "graphiql.min.js").is_file():
         missing("GraphiQL's files are not fetched: run `make install` (needs npm)")
@@ -111,18 +129,7 @@ async def test_graphiql_renders_and_runs_a_query_offline(concierge_url: str) -> 
     async with chromium(path) as page:
         await page.call("Network.enable")
         await page.call("Page.enable")
-        await page.call("Page.navigate", url=f"{concierge_url}/graphql?q={quote(query)}")
-        # GraphiQL rendered (React mounted the editor and the run button) ...
-        await page.until("!!document.querySelector('.graphiql-execute-button')")
-        await page.until(
-            "document.querySelector('.graphiql-query-editor')?.innerText.includes('Vendors')"
-        )
-        await page.evaluate("document.querySelector('.graphiql-execute-button').click()")
-        # ... and the query went to the server and its answer is shown.
-        shown = await page.until(
-            "(t => t.includes('BUTTERFLYMX') && t)"
-            "(document.querySelector('.result-window')?.innerText ?? '')"
-        )
+        shown = await run_in_graphiql(page, concierge_url, query, "Vendors", "BUTTERFLYMX")
         assert '"source": "SANDBOX"' in shown
         shot = await page.call("Page.captureScreenshot", format="png")
         ARTIFACTS.mkdir(exist_ok=True)
@@ -154,16 +161,7 @@ async def test_graphiql_runs_a_subscription_and_shows_its_current_value(
     )
     async with chromium(path) as page:
         await page.call("Page.enable")
-        await page.call("Page.navigate", url=f"{concierge_url}/graphql?q={quote(document)}")
-        await page.until("!!document.querySelector('.graphiql-execute-button')")
-        await page.until(
-            "document.querySelector('.graphiql-query-editor')?.innerText.includes('Watch')"
-        )
-        await page.evaluate("document.querySelector('.graphiql-execute-button').click()")
-        shown = await page.until(
-            "(t => t.includes('\"count\"') && t)"
-            "(document.querySelector('.result-window')?.innerText ?? '')"
-        )
+        shown = await run_in_graphiql(page, concierge_url, document, "Watch", '"count"')
     assert room["name"] in shown
     assert '"quality"' in shown
 
