@@ -73,6 +73,7 @@ class AttemptView:
     confirmed_at: datetime | None = None
     finished_at: datetime | None = None
     principal: str | None = None  # who asked: they may read it again
+    building_id: str | None = None  # the door's building: its operators may read it too
 
 
 def attempt_view(record: UnlockAttempt) -> AttemptView:
@@ -91,6 +92,7 @@ def attempt_view(record: UnlockAttempt) -> AttemptView:
         confirmed_at=record.confirmed_at,
         finished_at=record.finished_at,
         principal=record.principal,
+        building_id=record.building_id,
     )
 
 
@@ -182,6 +184,7 @@ async def _own(
             principal=ctx.principal,
             vendor=door.vendor,
             tenant_id=tenant_key,
+            building_id=door.building_id,
         )
     except BaseException:
         await store.idempotency.release(ctx.principal, idempotency_key)

@@ -45,6 +45,7 @@ class UnlockAttempts(Repository):
         vendor: str,
         tenant_id: str | None = None,
         attempt_id: str | None = None,
+        building_id: str | None = None,
     ) -> UnlockAttempt:
         """A new attempt, PENDING: written before the vendor is called. `attempt_id` lets
         an idempotent caller name it ahead, so concurrent replays can find it."""
@@ -57,6 +58,7 @@ class UnlockAttempts(Repository):
             vendor=vendor,
             status="PENDING",
             created_at=utcnow(),
+            building_id=building_id,
         )
         async with self._begin() as connection:
             await connection.execute(table.insert().values(**_values(attempt)))

@@ -58,6 +58,7 @@ class UnlockAttempt:
     accepted_at: datetime | None = None
     confirmed_at: datetime | None = None
     finished_at: datetime | None = None
+    building_id: str | None = None  # the door's building: its operators may see the attempt
 
     @property
     def terminal(self) -> bool:

@@ -59,6 +59,7 @@ unlock_attempts = sa.Table(
     sa.Column("accepted_at", UtcDateTime, nullable=True),
     sa.Column("confirmed_at", UtcDateTime, nullable=True),
     sa.Column("finished_at", UtcDateTime, nullable=True),
+    sa.Column("building_id", sa.String(200), nullable=True),  # the door's (ButterflyMX id)
 )
 
 visitor_keys = sa.Table(

@@ -244,3 +244,50 @@ async def test_an_operator_looks_up_and_revokes_a_visitor_key_of_their_building_
     assert refused["data"]["revokeKey"]["__typename"] == "NotFoundError"
     revoked = await own_operator.query(REVOKE, key=key, idem="r2")
     assert revoked["data"]["revokeKey"]["__typename"] == "RevokeKeySuccess"
+
+
+async def test_a_tenants_unlock_attempt_is_seen_by_its_buildings_operators_and_no_one_else(
+    url: str, http: aiohttp.ClientSession
+) -> None:
+    admin = AuthGraph(url, http, token(role="admin"))
+    building, a, b = await _two_units(admin)
+    tenant = AuthGraph(
+        url, http, token(role="tenant", sub="t-a", tenant_ids=[vendor_id(a["tenants"][0]["id"])])
+    )
+    body = await tenant.query(
+        "mutation($door: ID!, $tenant: ID) { unlockDoor(input: "
+        '{doorId: $door, tenantId: $tenant, idempotencyKey: "a-1"}) '
+        "{ __typename ... on UnlockDoorSuccess { attempt { id } } } }",
+        door=_unit_lock(a)["id"],
+        tenant=a["tenants"][0]["id"],
+    )
+    attempt = body["data"]["unlockDoor"]["attempt"]["id"]
+    others = (await admin.query("{ buildings(first: 10) { edges { node { id } } } }"))["data"][
+        "buildings"
+    ]["edges"]
+    elsewhere = next(e["node"]["id"] for e in others if e["node"]["id"] != building["id"])
+    lookup = "query($id: ID!) { node(id: $id) { ... on UnlockAttempt { id status } } }"
+    seen = {
+        "the tenant who asked": tenant,
+        "the building's operator": AuthGraph(
+            url, http, token(role="operator", sub="op-1", building_ids=[vendor_id(building["id"])])
+        ),
+        "another building's operator": AuthGraph(
+            url, http, token(role="operator", sub="op-2", building_ids=[vendor_id(elsewhere)])
+        ),
+        "another unit's tenant": AuthGraph(
+            url,
+            http,
+            token(role="tenant", sub="t-b", tenant_ids=[vendor_id(b["tenants"][0]["id"])]),
+        ),
+    }
+    found = {
+        who: (await graph.query(lookup, id=attempt))["data"]["node"] is not None
+        for who, graph in seen.items()
+    }
+    assert found == {
+        "the tenant who asked": True,
+        "the building's operator": True,
+        "another building's operator": False,
+        "another unit's tenant": False,
+    }
