@@ -64,3 +64,24 @@ async def test_malformed_requests_get_clear_errors_not_500s(
     async with http.post(f"{concierge_url}/graphql", json={"query": "{ nope }"}) as response:
         body = await response.json()
     assert "Cannot query field 'nope'" in body["errors"][0]["message"]
+
+
+async def test_finished_sandboxes_are_freed() -> None:
+    """The suite's servers each start a sandbox; once one has stopped (and the harness has
+    cleared aiohttp's middleware cache, `tests.conftest.forget_finished_apps`) nothing of
+    it stays alive, so collections do not grow with every test run before."""
+    import gc
+
+    from concierge.sandbox.app import Sandbox
+    from concierge.server.settings import Settings
+    from tests.conftest import forget_finished_apps, running_app
+
+    async with (
+        running_app(Settings(demo_activity_s=0)) as (url, _),
+        aiohttp.ClientSession() as http,
+        http.post(f"{url}/graphql", json={"query": "{ vendors { vendor } }"}) as answer,
+    ):
+        assert answer.status == 200
+    forget_finished_apps()
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, Sandbox)]
