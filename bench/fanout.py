@@ -1,7 +1,7 @@
 """Fan-out of one occupancy change to N WebSocket subscribers: latency, polls, memory.
 
     python bench/fanout.py [--n 1000,10000] [--per-connection 100] [--poll-s 1]
-                           [--protocol graphql-transport-ws|graphql-ws]
+                           [--protocol graphql-transport-ws|graphql-ws] [--no-deflate]
 
 Per N: a fresh `concierge sandbox` and `concierge serve`; a client process (this script,
 `--client`) opens N / per-connection graphql-transport-ws connections carrying
@@ -47,7 +47,13 @@ def pct(values: list[float], p: float) -> float:
 
 
 async def client(
-    url: str, control: str, room_id: str, n: int, per: int, protocol: str = "graphql-transport-ws"
+    url: str,
+    control: str,
+    room_id: str,
+    n: int,
+    per: int,
+    protocol: str = "graphql-transport-ws",
+    deflate: bool = True,
 ) -> None:
     import websockets
     from websockets import Subprotocol
@@ -61,6 +67,7 @@ async def client(
             url.replace("http", "ws") + "/graphql",
             subprotocols=[Subprotocol(protocol)],
             max_queue=None,
+            compression="deflate" if deflate else None,
         )
         await ws.send(json.dumps({"type": "connection_init"}))
         await ws.recv()
@@ -109,7 +116,9 @@ async def client(
         c.cancel()
 
 
-def run(n: int, per: int, poll_s: float, logs: Path, protocol: str) -> dict[str, Any]:
+def run(
+    n: int, per: int, poll_s: float, logs: Path, protocol: str, deflate: bool
+) -> dict[str, Any]:
     with run_sandbox(logs, units="100", latency_ms=0) as sandbox:
         env = {
             "CONCIERGE_OCCUPANCY_POLL_S": str(poll_s),
@@ -127,6 +136,7 @@ def run(n: int, per: int, poll_s: float, logs: Path, protocol: str) -> dict[str,
                 [
                     *(sys.executable, __file__, "--client", server.url),
                     *(sandbox.control_url, room_id, str(n), str(per), protocol),
+                    "deflate" if deflate else "plain",
                 ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -159,13 +169,18 @@ def run(n: int, per: int, poll_s: float, logs: Path, protocol: str) -> dict[str,
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--client":
-        url, control, room_id, n, per, protocol = sys.argv[2:8]
-        asyncio.run(client(url, control, room_id, int(n), int(per), protocol))
+        url, control, room_id, n, per, protocol, framing = sys.argv[2:9]
+        asyncio.run(client(url, control, room_id, int(n), int(per), protocol, framing == "deflate"))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", default="1000,10000")
     parser.add_argument("--per-connection", type=int, default=100)
     parser.add_argument("--poll-s", type=float, default=1.0)
+    parser.add_argument(
+        "--no-deflate",
+        action="store_true",
+        help="clients do not offer permessage-deflate (its state costs ~40 KB a connection)",
+    )
     parser.add_argument(
         "--protocol", default="graphql-transport-ws", choices=["graphql-transport-ws", "graphql-ws"]
     )
@@ -177,7 +192,7 @@ def main() -> None:
     )
     print("|---|---|---|---|---|")
     for n in (int(x) for x in args.n.split(",")):
-        r = run(n, args.per_connection, args.poll_s, logs, args.protocol)
+        r = run(n, args.per_connection, args.poll_s, logs, args.protocol, not args.no_deflate)
         print(
             f"| {r['n']:,} | {r['fanout_p50_ms']:.0f} / {r['fanout_p99_ms']:.0f} ms "
             f"| {r['trigger_p50_ms']:.0f} / {r['trigger_p99_ms']:.0f} ms "

@@ -45,19 +45,34 @@ class RequestContext:
     operations_rate_limited: bool = False
     # Vendor time budget of one operation (or one subscription event).
     timeout_s: float = 5.0
-    access: AccessLoaders = field(init=False)
-    occupancy: OccupancyLoaders = field(init=False)
-    activity: ActivityLoaders = field(init=False)
     # Vendor failures inside a field that still answered (a list missing one vendor's part).
     partial_errors: list[Any] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._new_loaders()
+    # Loaders are made when first asked for: a connection's own context (an idle
+    # subscriber's, thousands of them) never is, and an operation builds only its vendors'.
+    _access: AccessLoaders | None = field(default=None, init=False, repr=False)
+    _occupancy: OccupancyLoaders | None = field(default=None, init=False, repr=False)
+    _activity: ActivityLoaders | None = field(default=None, init=False, repr=False)
 
     def _new_loaders(self) -> None:
-        self.access = AccessLoaders(self.services)
-        self.occupancy = OccupancyLoaders(self.services)
-        self.activity = ActivityLoaders(self.services)
+        self._access = self._occupancy = self._activity = None
+
+    @property
+    def access(self) -> AccessLoaders:
+        if self._access is None:
+            self._access = AccessLoaders(self.services)
+        return self._access
+
+    @property
+    def occupancy(self) -> OccupancyLoaders:
+        if self._occupancy is None:
+            self._occupancy = OccupancyLoaders(self.services)
+        return self._occupancy
+
+    @property
+    def activity(self) -> ActivityLoaders:
+        if self._activity is None:
+            self._activity = ActivityLoaders(self.services)
+        return self._activity
 
     def for_operation(self) -> RequestContext:
         """A context of this connection's for one operation: its own loaders and errors."""

@@ -194,6 +194,7 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=False,  # server.logs.RequestLogMiddleware writes the access lines
         lifespan="on",
         timeout_graceful_shutdown=max(1, round(settings.shutdown_timeout_s)),
+        ws_per_message_deflate=settings.ws_per_message_deflate,
     )
     # Subscriptions end with a reason before connections are drained (server/sse.py).
     ending_subscriptions_server(config).run()

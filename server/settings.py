@@ -35,6 +35,7 @@ TOML layout (every key optional)::
     max_connections_per_client = 500                 # WebSockets + SSE streams per address
     keepalive_s = 15                                 # legacy ka / SSE comment interval
     shared_subscriptions = true                      # false: one execution per subscriber
+    ws_per_message_deflate = true                    # false: ~40 KB less per WebSocket
 
     [vendors.butterflymx]                             # any vendor block switches that vendor
     auth_url = "https://accounts.butterflymx.com"     # from the sandbox to the real API
@@ -152,6 +153,9 @@ class Settings:
     # Subscribers asking the same thing share one execution (server/feeds.py); False runs
     # each on Strawberry's own path (the comparison the feeds' tests make).
     shared_subscriptions: bool = True
+    # WebSocket permessage-deflate (uvicorn's default): compression state costs ~40 KB per
+    # connection, a lot for thousands of idle residents whose messages are ~100 bytes.
+    ws_per_message_deflate: bool = True
     # Webhook ingress: the ButterflyMX URL token and RemoteLock X-Secret (a secret; None:
     # a random one per process), and the largest body read.
     webhook_secret: str | None = None
@@ -272,6 +276,7 @@ def load_settings(
     known |= {"occupancy_poll_s", "call_poll_s", "call_max_live_s"}
     known |= {"subscriber_queue", "max_subscriptions_per_connection"}
     known |= {"max_connections_per_client", "keepalive_s", "shared_subscriptions"}
+    known |= {"ws_per_message_deflate"}
     known |= {"webhook_secret", "webhook_max_body_bytes", "unlock_confirm_poll_s"}
     known |= {"webhooks_register", "public_url"}
     unknown = set(data) - known
@@ -334,6 +339,7 @@ def load_settings(
         max_connections_per_client=pick("max_connections_per_client", int),
         keepalive_s=pick("keepalive_s", float),
         shared_subscriptions=pick("shared_subscriptions", boolean),
+        ws_per_message_deflate=pick("ws_per_message_deflate", boolean),
         webhook_secret=pick("webhook_secret", str),
         webhook_max_body_bytes=pick("webhook_max_body_bytes", int),
         unlock_confirm_poll_s=pick("unlock_confirm_poll_s", float),

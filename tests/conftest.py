@@ -144,7 +144,14 @@ async def running_app(
     the block ends: its URL, and the app (for tests that watch its services)."""
     note_settings(settings)
     app = create_app(settings, checks_for=checks_for)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        ws_per_message_deflate=settings.ws_per_message_deflate,
+    )
     server = _PromptServer(config)
     task = asyncio.create_task(server.serve())
     for _ in range(1000):

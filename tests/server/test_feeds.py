@@ -453,3 +453,16 @@ async def test_shared_feeds_say_exactly_what_strawberrys_own_path_says(
     assert heard[True] == heard[False]
     statuses = [m["payload"]["data"]["callStatus"]["status"] for m in heard[True][0][:-1]]
     assert statuses == rung["call"]["statuses"]
+
+
+@pytest.mark.parametrize("deflate", [True, False])
+async def test_websocket_compression_is_a_setting(deflate: bool) -> None:
+    async with (
+        serve(DEMO.with_overrides(ws_per_message_deflate=deflate)) as url,
+        websockets.connect(  # the client offers permessage-deflate
+            url.replace("http", "ws") + "/graphql",
+            subprotocols=[Subprotocol("graphql-transport-ws")],
+        ) as ws,
+    ):
+        negotiated = [e.name for e in ws.protocol.extensions]
+    assert negotiated == (["permessage-deflate"] if deflate else [])
