@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 import orjson
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
-from graphql.language import FieldNode
+from graphql.language import FieldNode, OperationDefinitionNode
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
@@ -82,6 +82,11 @@ def _shape(query: str, operation_name: str | None) -> Shape | None:
         operation = get_operation_ast(parse(query, max_tokens=SHAPE_MAX_TOKENS), operation_name)
     except GraphQLError:
         return None
+    return shape_of(operation)
+
+
+def shape_of(operation: OperationDefinitionNode | None) -> Shape | None:
+    """The same, of an operation already parsed."""
     if operation is None or operation.operation != OperationType.SUBSCRIPTION:
         return None
     fields = [s for s in operation.selection_set.selections if isinstance(s, FieldNode)]
@@ -96,13 +101,11 @@ def visibility(checks: ObjectChecks) -> Hashable:
     if checks is ADMIT_ALL:
         return ("all",)
     if isinstance(checks, PrincipalChecks):
-        p = checks.principal
-        if p.sees_everything:
+        if checks.principal.sees_everything:
             return ("all",)  # its checks admit every object, as ADMIT_ALL does
         # Anyone else's own records (their unlock attempts) are theirs alone: the
         # principal itself, with the scope its credential carried this time.
-        scope = (p.building_ids, p.tenant_ids, p.unit_ids, checks.units, checks.buildings)
-        return ("principal", p.id, p.role, scope)
+        return ("principal", checks.principal.id, checks.scope_key())
     return ("checks", id(checks))  # a test's own checks: alive while its feed is
 
 

@@ -85,14 +85,19 @@ class _Connection:
     """A socket's shared subscriptions and the one task writing their messages."""
 
     def __init__(
-        self, handler: Any, next_type: str, error_payload: Callable[[Errors], Any]
+        self,
+        handler: Any,
+        next_type: str,
+        error_payload: Callable[[Errors], Any],
+        forget: Callable[[str], object] = lambda op_id: None,
     ) -> None:
+        """`forget(id)`: the protocol's own bookkeeping lets go of an operation ID."""
         self.handler = handler
         self.view: FeedView = handler.view
         self.next_type = next_type
         self.error_payload = error_payload
+        self.forget = forget
         self.members: dict[str, _Member] = {}
-        self.forget: Callable[[str], None] = lambda op_id: None
         self.outbox = Outbox(lambda: self.view.subscriber_queue * max(1, len(self.members)))
         self.writer: asyncio.Task[None] | None = None
         self.dropped = False
@@ -167,11 +172,9 @@ class SharedTransportWS(BaseGraphQLTransportWSHandler[RequestContext, None]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.shared = _Connection(self, "next", lambda errors: errors)
-        self.shared.forget = self._forget
-
-    def _forget(self, op_id: str) -> None:
-        self.operations.pop(op_id, None)
+        self.shared = _Connection(
+            self, "next", lambda errors: errors, lambda op_id: self.operations.pop(op_id, None)
+        )
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         found = _shape(message.get("payload"))

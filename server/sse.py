@@ -28,7 +28,7 @@ from concierge.server.feeds import (
     Outbox,
     SlowReaderError,
     payload_of,
-    subscription_shape,
+    shape_of,
 )
 
 
@@ -118,7 +118,7 @@ async def serve_sse(
     operation = get_operation_ast(document, operation_name)
     is_subscription = operation is not None and operation.operation == OperationType.SUBSCRIPTION
 
-    shape = subscription_shape(query, operation_name) if is_subscription else None
+    shape = shape_of(operation)
 
     async def results() -> AsyncIterator[dict[str, Any]]:
         ctx = await context(request)

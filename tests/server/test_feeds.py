@@ -37,6 +37,7 @@ from tests.server.test_subscriptions import (
     first_room,
     reporting_calls,
 )
+from tests.server.test_webhooks import _unlocked
 
 SECRET = "feeds-test-webhook-secret"
 DEMO = Settings(demo_activity_s=0, occupancy_poll_s=0.2, webhook_secret=SECRET)
@@ -58,29 +59,11 @@ async def gauge(http: aiohttp.ClientSession, url: str, name: str, **labels: str)
     return float(found.group(1)) if found else 0.0
 
 
-def _unlocked(lock: str) -> dict[str, Any]:
-    return {
-        "data": {
-            "type": "unlocked_event",
-            "id": str(uuid.uuid4()),
-            "attributes": {
-                "source": "user",
-                "status": "succeeded",
-                "occurred_at": "2026-12-03T10:00:00Z",
-                "created_at": "2026-12-03T10:00:01Z",
-                "publisher_type": "lock",
-                "publisher_id": lock,
-                "method": "pin",
-            },
-        }
-    }
-
-
 async def unlocked(http: aiohttp.ClientSession, url: str, door_id: str) -> None:
     """A RemoteLock `unlocked_event` webhook for the lock behind `door_id`."""
     async with http.post(
         f"{url}/webhooks/remotelock",
-        json=_unlocked(vendor_id(door_id)),
+        json=_unlocked(str(uuid.uuid4()), vendor_id(door_id)),
         headers={"X-Secret": SECRET},
     ) as response:
         assert response.status < 300, await response.text()
@@ -120,14 +103,7 @@ async def test_one_execution_serves_every_subscriber_and_ends_with_the_last(
                 await client.complete(str(n))
         await clients[2].complete("other")
 
-        async def none_left() -> bool:
-            return await gauge(http, demo, "concierge_subscription_executions") == 0
-
-        for _ in range(100):
-            if await none_left():
-                break
-            await asyncio.sleep(0.05)
-        assert await none_left()
+        await until_gauge(http, demo, 0, "concierge_subscription_executions")
         assert await gauge(http, demo, "concierge_pollers_active", resource="occupancy") == 0
         # ... and nobody polls Butlr for a room nobody watches.
         ctl = await control_url(http, demo)
@@ -162,16 +138,7 @@ async def test_tenants_asking_the_same_question_each_hear_only_their_own_doors(
         await client.__aenter__()
         await client.subscribe("1", BUILDING_EVENTS, b=building["id"])
     try:
-
-        async def everyone_subscribed() -> bool:
-            labels = {"subscription": "doorEvents"}
-            return await gauge(http, authed, "concierge_subscriptions_active", **labels) == 3
-
-        for _ in range(100):
-            if await everyone_subscribed():
-                break
-            await asyncio.sleep(0.05)
-        assert await everyone_subscribed()
+        await _subscribers(http, authed, 3)
         # Same document, same variables: the admin's answer is not the tenants'.
         assert await gauge(http, authed, "concierge_subscription_executions") == 3
 
@@ -222,7 +189,7 @@ async def test_a_late_subscriber_to_door_events_hears_only_what_follows(
         assert late.received["l"] == [early.received["e"][-1]]  # nothing earlier replayed
         # Each delivery's fate is counted: these were published; a wrong secret is refused.
         async with http.post(
-            f"{demo}/webhooks/remotelock", json=_unlocked("x"), headers={"X-Secret": "wrong"}
+            f"{demo}/webhooks/remotelock", json=_unlocked("x", "y"), headers={"X-Secret": "wrong"}
         ) as response:
             assert response.status == 401
         published = await gauge(
@@ -272,13 +239,20 @@ async def until_heard(
     raise AssertionError("the subscription never heard an event")
 
 
-async def _subscribers(http: aiohttp.ClientSession, url: str, count: int) -> None:
+async def until_gauge(
+    http: aiohttp.ClientSession, url: str, value: float, name: str, **labels: str
+) -> None:
+    """Wait until the metric reads `value` (subscribing and leaving take effect as the
+    server reads the messages)."""
     for _ in range(100):
-        labels = {"subscription": "doorEvents"}
-        if await gauge(http, url, "concierge_subscriptions_active", **labels) == count:
+        if await gauge(http, url, name, **labels) == value:
             return
         await asyncio.sleep(0.05)
-    raise AssertionError(f"expected {count} doorEvents subscribers")
+    assert await gauge(http, url, name, **labels) == value
+
+
+async def _subscribers(http: aiohttp.ClientSession, url: str, count: int) -> None:
+    await until_gauge(http, url, count, "concierge_subscriptions_active", subscription="doorEvents")
 
 
 async def test_a_client_that_stops_reading_is_closed_with_a_reason_and_others_get_everything(
